@@ -1,0 +1,5 @@
+"""STUB (owned by the lead): PLOVER events."""
+
+
+def extract_events(parsed, mentions, document, codebook):
+    return []
