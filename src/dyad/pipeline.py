@@ -20,12 +20,13 @@ class Pipeline:
         segments = clean.segment(document)
         parsed = nlp.parse(document.text, segments, self.nlp)
         found = mentions.resolve_mentions(parsed, document, self.kb)
+        said = quotes.extract_quotes(parsed, found, document)
         return Extraction(
             document=document,
             segments=segments,
             mentions=found,
-            events=events.extract_events(parsed, found, document, self.codebook),
-            quotes=quotes.extract_quotes(parsed, found, document),
+            events=events.extract_events(parsed, found, document, self.codebook, quotes=said),
+            quotes=said,
             facts=facts.extract_facts(parsed, document),
             actors=registry.records_from_mentions(found, document, self.kb),
         )

@@ -84,6 +84,7 @@ class Event:
     rule: str | None = None  # the codebook entry that fired, so every code can be explained
     date_precision: str | None = None  # "day" | "month" | "year"
     symmetric: bool = False
+    alleged: bool = False  # an act the text reports only as an accusation or claim
 
 
 @dataclass

@@ -24,3 +24,16 @@ def _register() -> None:
 def main() -> None:
     _register()
     app()
+
+
+def open_store(db: str, read_only: bool = True):
+    """The store at `db`, or a short error and exit code 1 (commands that only read never create one)."""
+    from rich.console import Console
+
+    from ..store import Store, StoreError
+
+    try:
+        return Store(db, read_only=read_only)
+    except StoreError as exc:
+        Console(stderr=True).print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from exc

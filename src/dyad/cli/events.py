@@ -1,0 +1,59 @@
+"""`dyad events`: the stored events as a table, filtered by dyad, type and date."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..store import DEFAULT_DB
+from . import app, open_store
+
+console = Console()
+SNIPPET_CHARS = 90
+
+
+@app.command()
+def events(
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file written by `dyad ingest`."),
+    between: Optional[tuple[str, str]] = typer.Option(None, "--between", metavar="A B",
+                                                      help="Only events between two actors (codes: RUS IRN)."),
+    type: Optional[str] = typer.Option(None, "--type", help="Only this PLOVER type (AGREE, CONSULT …)."),
+    since: Optional[str] = typer.Option(None, "--since", help="Only events dated on or after this ISO date."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most this many rows."),
+) -> None:
+    """List events: date, type, actors → recipients, aux and the evidence."""
+    with open_store(str(db)) as store:
+        rows = store.events(between=between, type=type, since=since, limit=limit)
+    if not rows:
+        console.print("no events match" if (between or type or since) else
+                      "no events stored yet: run `dyad ingest PATH` first")
+        return
+    console.print(events_table(rows))
+
+
+def events_table(rows: list[dict]) -> Table:
+    table = Table(show_lines=False)
+    for name in ("date", "type", "who → whom", "aux", "evidence", "doc"):
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(row["date"] or "", row["type"], dyad_label(row), row["aux"] or "",
+                      snippet(row["evidence"]), row["doc_id"])
+    return table
+
+
+def actor_label(actor: dict) -> str:
+    return actor.get("code") or actor.get("name") or actor.get("text") or "?"
+
+
+def dyad_label(row: dict) -> str:
+    actors = ", ".join(actor_label(a) for a in row["actors"])
+    recipients = ", ".join(actor_label(a) for a in row["recipients"])
+    return f"{actors} → {recipients}" if recipients else actors
+
+
+def snippet(evidence: dict | None, limit: int = SNIPPET_CHARS) -> str:
+    text = " ".join(((evidence or {}).get("text") or "").split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"

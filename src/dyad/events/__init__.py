@@ -1,0 +1,175 @@
+"""The events stage: PLOVER events from parsed segments and resolved mentions.
+
+Each event keeps its evidence (sentence text and offsets), the codebook entry that fired (`rule`), its date
+with the words it came from, and its auxiliary mode (future, hypothetical, negation, historical).
+"""
+from __future__ import annotations
+
+from datetime import date as Date
+
+from spacy.tokens import Span, Token
+
+from ..codebook import Codebook
+from ..nlp import Parsed
+from ..records import ActorRef, Document, Event, Mention, Quote
+from .arguments import MentionIndex, codes
+from .frames import Frame, sentence_frames
+from .places import attribution_of, consult_mode, location_of
+
+# Types that need only one party to be meaningful (a protest, a mobilisation, a ceasefire).
+_ONE_PARTY_TYPES = {"PROTEST", "MOBILIZE", "RETREAT", "CONCEDE", "AGREE", "REJECT", "THREATEN", "REQUEST",
+                    "ACCUSE", "SUPPORT", "COERCE", "ASSAULT", "SANCTION", "AID", "COOPERATE", "CONSULT"}
+HISTORICAL_AFTER_DAYS = 365
+
+
+def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Document, codebook: Codebook,
+                   quotes: list[Quote] | None = None) -> list[Event]:
+    speakers = [(q.evidence["start"], q.evidence["end"], q.speaker) for q in (quotes or []) if not q.indirect]
+    events: list[Event] = []
+    previous_date = None  # explicit date of the sentence before: narrative continues on it
+    for part in parsed:
+        index = MentionIndex(part, mentions, speakers, codebook.actor_nouns)
+        for sent in part.doc.sents:
+            dates = _dates(sent, document.published)
+            frames = [f for f in sentence_frames(sent, index, codebook) if _worth_keeping(f)]
+            heads = {f.head.i for f in frames}
+            for frame in frames:
+                when = _date_for(frame, dates, previous_date, heads)
+                events.append(_event(frame, sent, part, index, document, codebook, when, len(events)))
+            previous_date = _explicit_sentence_date(dates)
+    return _deduplicate(events)
+
+
+# ------------------------------------------------------------------------------------------ assembly
+
+def _worth_keeping(frame: Frame) -> bool:
+    participants = codes(frame.actors) | codes(frame.recipients)
+    if not participants:
+        return False
+    if frame.entry.needs_recipient and not frame.recipients:
+        return False
+    if frame.entry.kind == "noun" and len(participants) < 2 and frame.type not in ("PROTEST", "MOBILIZE"):
+        return False  # a nominal event with one party is usually background ("the war", "sanctions")
+    return frame.type in _ONE_PARTY_TYPES or len(participants) > 1
+
+
+def _event(frame: Frame, sent: Span, part: Parsed, index: MentionIndex, document: Document,
+           codebook: Codebook, when, n: int) -> Event:
+    resolved, date_text = when
+    if resolved is None and document.published and not frame.irrealis:
+        date_value, precision = document.published, "day"
+    elif resolved is None:
+        date_value, precision = None, None
+    else:
+        date_value, precision = resolved.value, resolved.precision
+    aux = frame.aux
+    if aux is None and _older_than(date_value, document.published, HISTORICAL_AFTER_DAYS):
+        aux = "historical"
+    location = location_of(frame.head, sent)
+    mode = frame.entry.mode
+    if frame.type == "CONSULT" and mode is None:
+        mode = consult_mode(frame, sent, index)
+    start, end = part.span_offsets(sent)
+    return Event(
+        event_id=f"{document.id}:e{n + 1}", doc_id=document.id, type=frame.type,
+        mode=mode if frame.type == frame.entry.type else None,
+        context=sorted(frame.context), actors=frame.actors, recipients=frame.recipients,
+        date=date_value, date_text=date_text, location=location, aux=aux,
+        attribution=attribution_of(sent, index), evidence={"text": sent.text, "start": start, "end": end},
+        score=codebook.score(frame.type), confidence=round(_confidence(frame), 2), rule=frame.rule,
+        date_precision=precision, symmetric=frame.symmetric or _is_symmetric(frame),
+        alleged=frame.alleged,
+    )
+
+
+def _is_symmetric(frame: Frame) -> bool:
+    if frame.recipients:
+        return bool(frame.entry.symmetric)
+    return len(codes(frame.actors)) > 1 and (frame.entry.symmetric or frame.entry.symmetric_if_plural)
+
+
+def _confidence(frame: Frame) -> float:
+    score = frame.confidence
+    if not frame.recipients and not frame.symmetric:
+        score -= 0.15
+    if not frame.actors:
+        score -= 0.2
+    if frame.irrealis:
+        score -= 0.05
+    if frame.in_reported:
+        score -= 0.05
+    return max(0.1, min(0.95, score))
+
+
+def _deduplicate(events: list[Event]) -> list[Event]:
+    """One happening told twice in a document (title and body, caption and text) is one event."""
+    kept: dict[tuple, Event] = {}
+    for event in events:
+        key = (event.type, frozenset(codes(event.actors) | codes(event.recipients)), event.date, event.aux,
+               event.alleged)
+        if key not in kept or event.confidence > kept[key].confidence:
+            kept[key] = event
+    ordered = sorted(kept.values(), key=lambda e: e.evidence["start"])
+    return ordered
+
+
+# ------------------------------------------------------------------------------------------ dates
+
+def _dates(sent: Span, reference: str | None):
+    from .. import dates as dates_module
+
+    try:
+        found = dates_module.dates_in_span(sent, reference)
+    except Exception:  # a date we cannot read must not lose the event
+        return []
+    tokens = []
+    for start, end, resolved in found:
+        span = sent.doc.char_span(start, end, alignment_mode="expand")
+        if span is not None:
+            tokens.append((span, resolved))
+    return tokens
+
+
+def _anchor(tok: Token, heads: set[int]) -> Token:
+    """The clause a date belongs to: its nearest ancestor that is a coded predicate or a verb."""
+    cur = tok
+    while cur.i not in heads and cur.pos_ not in ("VERB", "AUX") and cur.head is not cur:
+        cur = cur.head
+    return cur
+
+
+def _date_for(frame: Frame, dates, previous_date, heads: set[int]):
+    """The date stated for this predicate's clause or a clause governing it; else the sentence before's."""
+    if not dates:
+        if previous_date is not None and not frame.irrealis:
+            return previous_date, previous_date.text
+        return None, None
+    governing = {frame.head.i} | {t.i for t in frame.head.ancestors}
+    candidates = []
+    for span, resolved in dates:
+        if resolved.value and _anchor(span.root, heads).i in governing:
+            candidates.append((abs(span.root.i - frame.head.i), resolved, span))
+    if not candidates:
+        return None, None
+    _, resolved, span = min(candidates, key=lambda c: c[0])
+    return resolved, resolved.text or span.text
+
+
+def _explicit_sentence_date(dates):
+    usable = [resolved for _, resolved in dates if resolved.value]
+    return usable[0] if len(usable) == 1 else None
+
+
+def _older_than(value: str | None, reference: str | None, days: int) -> bool:
+    if not value or not reference:
+        return False
+    try:
+        ref = Date.fromisoformat(reference[:10])
+        parts = [int(x) for x in value.split("-")]
+        when = Date(parts[0], parts[1] if len(parts) > 1 else 12, parts[2] if len(parts) > 2 else 28)
+    except ValueError:
+        return False
+    return (ref - when).days > days
+
+
+__all__ = ["extract_events", "ActorRef"]

@@ -1,0 +1,147 @@
+"""Who takes part: the actors inside a syntactic argument, read from the resolved mentions.
+
+An argument is a token and the part of its subtree that still describes the same participant: conjuncts,
+appositions, modifiers and "of" phrases ("the presidents of Russia and Iran"), but not relative clauses,
+other clauses or other prepositional phrases.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Token
+
+from ..nlp import Parsed
+from ..records import ActorRef, Mention
+
+# Dependencies that leave the participant: clauses and most prepositional phrases.
+_LEAVES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "prep", "punct", "mark", "dative", "agent",
+           "npadvmod", "advmod", "csubj"}
+_KEEP_PREPS = {"of", "between"}
+# Speech-act nouns whose "from" phrase names their author: "a proposal from the Foreign Ministry".
+_AUTHORED_NOUNS = {"demand", "demands", "request", "requests", "proposal", "proposals", "offer", "offers", "call",
+                   "calls", "invitation", "appeal", "pressure", "plea", "ultimatum", "message", "letter"}
+_PLACE_PREPS = {"in", "from"}
+_FIRST_PERSON = {"we", "us", "our", "ours", "ourselves"}
+# A person is more specific than a body of the same state, which is more specific than the state.
+_SPECIFICITY = {"person": 3, "organization": 2, "group": 2, "state": 1}
+
+
+class MentionIndex:
+    """Looks up the mentions that fall on tokens of one parsed segment."""
+
+    def __init__(self, parsed: Parsed, mentions: list[Mention], quote_speakers=None,
+                 actor_nouns: dict[str, str] | None = None):
+        self.parsed = parsed
+        self.actor_nouns = actor_nouns or {}  # noun -> PLOVER sector ("rebels" -> REB)
+        lo, hi = parsed.segment.start, parsed.segment.end
+        self.mentions = [m for m in mentions if m.start < hi and m.end > lo]
+        self.quote_speakers = quote_speakers or []  # [(start, end, ActorRef)] of direct quotes
+
+    def on_token(self, token: Token) -> list[Mention]:
+        start = self.parsed.offset(token.idx)
+        end = start + len(token.text)
+        return [m for m in self.mentions if m.start < end and m.end > start]
+
+    def speaker_at(self, token: Token) -> ActorRef | None:
+        pos = self.parsed.offset(token.idx)
+        for start, end, speaker in self.quote_speakers:
+            if start <= pos < end and speaker is not None and speaker.code:
+                return speaker
+        return None
+
+
+def argument_tokens(head: Token) -> list[Token]:
+    """The tokens that describe the participant headed by `head`."""
+    out, stack = [], [head]
+    while stack:
+        tok = stack.pop()
+        out.append(tok)
+        for child in tok.children:
+            if child.dep_ == "prep" and (child.lower_ in _KEEP_PREPS or
+                                         child.lower_ == "from" and tok.lower_ in _AUTHORED_NOUNS):
+                stack.append(child)
+            elif child.dep_ not in _LEAVES:
+                stack.append(child)
+    return sorted(out, key=lambda t: t.i)
+
+
+def actors_of(head: Token | None, index: MentionIndex) -> list[ActorRef]:
+    """The distinct actors named in the argument headed by `head`, most specific per code.
+
+    A group the text names only by what its members are ("demonstrators in Baghdad", "rebels in the Ivory
+    Coast") is coded by the place it is in: the state of that place, in the sector the noun implies.
+    """
+    if head is None:
+        return []
+    found = _named_actors(head, index)
+    sector = index.actor_nouns.get(head.lemma_.lower()) or index.actor_nouns.get(head.lower_)
+    if not found and sector:
+        found = _placed_group(head, index, sector)
+    return found
+
+
+def _placed_group(head: Token, index: MentionIndex, sector: str) -> list[ActorRef]:
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in _PLACE_PREPS:
+            for obj in prep.children:
+                for ref in _named_actors(obj, index):
+                    if ref.kind == "state":
+                        text = head.doc[head.left_edge.i:obj.right_edge.i + 1].text
+                        return [ActorRef(text=text, name=f"{head.lemma_} in {ref.name}", code=ref.code,
+                                         sector=sector, actor_id=f"group:{ref.code}-{sector}", kind="group")]
+    return []
+
+
+def _named_actors(head: Token, index: MentionIndex) -> list[ActorRef]:
+    found: list[ActorRef] = []
+    seen: set[int] = set()
+    for tok in argument_tokens(head):
+        mentions = index.on_token(tok)
+        for mention in mentions:
+            if id(mention) in seen:
+                continue
+            seen.add(id(mention))
+            found.extend(_refs(mention))
+        if not mentions and tok.lower_ in _FIRST_PERSON:
+            speaker = index.speaker_at(tok)
+            if speaker is not None:
+                found.append(_speaker_side(speaker, tok.text))
+    return distinct(found)
+
+
+def _refs(mention: Mention) -> list[ActorRef]:
+    if mention.members:
+        return [replace(m, text=m.text or mention.text) for m in mention.members]
+    return [mention.actor]
+
+
+def _speaker_side(speaker: ActorRef, text: str) -> ActorRef:
+    """"We" in a quotation is the speaker's side: the speaker's state (or body)."""
+    if speaker.kind == "person" and speaker.code:
+        return ActorRef(text=text, name=speaker.code, code=speaker.code, sector=speaker.sector,
+                        actor_id=f"state:{speaker.code}", kind="state")
+    return replace(speaker, text=text)
+
+
+def distinct(refs: list[ActorRef]) -> list[ActorRef]:
+    """One actor per code (uncoded actors by name), keeping the most specific, in reading order."""
+    best: dict[str, ActorRef] = {}
+    order: list[str] = []
+    for ref in refs:
+        key = ref.code or f"?{ref.name}"
+        if key not in best:
+            order.append(key)
+            best[key] = ref
+        elif _SPECIFICITY.get(ref.kind, 0) > _SPECIFICITY.get(best[key].kind, 0):
+            best[key] = ref
+    return [best[k] for k in order]
+
+
+def codes(refs: list[ActorRef]) -> set[str]:
+    return {r.code for r in refs if r.code}
+
+
+def without(refs: list[ActorRef], taken: list[ActorRef]) -> list[ActorRef]:
+    """`refs` less the actors (by code) already in `taken`."""
+    used = codes(taken)
+    return [r for r in refs if not r.code or r.code not in used]

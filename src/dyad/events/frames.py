@@ -1,0 +1,488 @@
+"""Frames: a predicate in a sentence that the codebook recognises, with its participants and modality.
+
+A frame comes from a verb ("Russia supplied Iran with ..."), a light verb and its object noun ("held talks"),
+or a nominal event ("a telephone conversation between the two ministers"). Verbs that carry an attitude
+towards a complement ("pledged to", "demanded that", "refused to") are coded once, with the complement's
+recipient and context; reporting verbs ("said", "told CNBC") are transparent and give the attribution.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from ..codebook import Codebook, Entry
+from ..records import ActorRef
+from .arguments import MentionIndex, actors_of, codes, distinct, without
+
+_SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+_OBJECTS = {"dobj", "obj"}
+_COMPLEMENTS = {"xcomp", "ccomp"}
+_RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+# Verbs whose object, not subject, does what the complement says ("urged Iraq to cooperate").
+_OBJECT_CONTROL = {"urge", "ask", "call", "press", "force", "order", "tell", "invite", "encourage", "persuade",
+                   "allow", "help", "remind", "require", "compel", "pressure", "demand", "request", "implore"}
+
+
+@dataclass
+class Frame:
+    head: Token
+    entry: Entry
+    type: str
+    actors: list[ActorRef]
+    recipients: list[ActorRef]
+    aux: str | None = None  # future | hypothetical | negation
+    negated: bool = False
+    irrealis: str | None = None  # future | hypothetical
+    in_reported: bool = False
+    context: set[str] = field(default_factory=set)
+    consumed: set[int] = field(default_factory=set)  # token ids this frame has coded (complements, objects)
+    symmetric: bool = False
+    alleged: bool = False
+    rule: str = ""
+    confidence: float = 0.8
+    reporter: Token | None = None
+
+
+# ------------------------------------------------------------------------------------------ syntax helpers
+
+def children(tok: Token, deps: set[str] | str) -> list[Token]:
+    deps = {deps} if isinstance(deps, str) else deps
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def is_passive(tok: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+
+
+def direct_object(tok: Token) -> Token | None:
+    if is_passive(tok):
+        found = children(tok, "nsubjpass")
+    else:
+        found = children(tok, _OBJECTS)
+    if not found:  # "supplied Russia with drones": the thing is behind "with"
+        return None
+    return found[0]
+
+
+def objects_with_conjuncts(obj: Token | None) -> list[Token]:
+    if obj is None:
+        return []
+    return [obj] + [c for c in obj.conjuncts]
+
+
+def prep_objects(tok: Token, prep: str) -> list[Token]:
+    """Objects of a preposition attached to `tok`: "with Iran", "against Israel"."""
+    out = []
+    for p in tok.children:
+        if p.dep_ in ("prep", "dative", "agent") and p.lower_ == prep:
+            out.extend(c for c in p.children if c.dep_ in ("pobj", "pcomp"))
+        if p.dep_ in ("dative", "iobj") and prep == "iobj" and p.pos_ != "ADP":
+            out.append(p)
+    return out
+
+
+def subject_of(tok: Token) -> Token | None:
+    """The doer of `tok`, following conjoined verbs, control verbs and relative clauses."""
+    for child in tok.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            if child.lower_ in _RELATIVE_PRONOUNS and tok.dep_ == "relcl":
+                return tok.head
+            return child
+    if is_passive(tok):
+        for agent in children(tok, "agent"):
+            objs = children(agent, "pobj")
+            if objs:
+                return objs[0]
+        return None
+    if tok.dep_ == "conj" and tok.head.pos_ in ("VERB", "AUX"):
+        return subject_of(tok.head)
+    if tok.dep_ in ("xcomp", "advcl") and tok.head.pos_ in ("VERB", "AUX", "ADJ"):
+        head = tok.head
+        if head.pos_ == "ADJ" and head.dep_ == "acomp":
+            head = head.head
+        obj = direct_object(head)
+        if tok.dep_ == "xcomp" and head.lemma_.lower() in _OBJECT_CONTROL and obj is not None:
+            return obj
+        return subject_of(head)
+    if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
+        return subject_of(tok.head.head)
+    return None
+
+
+def lemma_phrase(tok: Token) -> list[str]:
+    """The keys to look a verb up by: with its particle or preposition first ("pull out", "call for")."""
+    base = tok.lemma_.lower()
+    keys = [f"{base} {c.lower_}" for c in tok.children if c.dep_ in ("prt", "prep")]
+    return keys + [base]
+
+
+def object_matches(entry: Entry, obj: Token | None, verb: Token | None = None) -> bool:
+    if not entry.objects:
+        return True
+    candidates = objects_with_conjuncts(obj)
+    if obj is None and verb is not None:  # "remained on alert", "went on strike"
+        candidates = [o for p in verb.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
+    for o in candidates:
+        phrase = " ".join(t.lower_ for t in o.subtree)
+        if o.lemma_.lower() in entry.objects or o.lower_ in entry.objects:
+            return True
+        if any(" " in w and w in phrase for w in entry.objects):
+            return True
+        # "a memorandum of understanding", "a series of strikes": look one "of" deeper
+        for of in prep_objects(o, "of"):
+            if of.lemma_.lower() in entry.objects or of.lower_ in entry.objects:
+                return True
+    return False
+
+
+def is_actorish(tok: Token | None, index: MentionIndex, cb: Codebook) -> bool:
+    if tok is None:
+        return False
+    return bool(actors_of(tok, index)) or tok.lemma_.lower() in cb.actor_nouns or tok.pos_ == "PROPN"
+
+
+def entry_fits(entry: Entry, tok: Token, index: MentionIndex, cb: Codebook) -> bool:
+    obj = direct_object(tok)
+    if entry.particle and not any(c.dep_ == "prt" and c.lower_ == entry.particle for c in tok.children):
+        return False
+    if entry.objects_none and obj is not None:
+        return False
+    if entry.objects_actor and not is_actorish(obj, index, cb):
+        return False
+    return object_matches(entry, obj, tok)
+
+
+def match_verb(tok: Token, index: MentionIndex, cb: Codebook) -> Entry | None:
+    for key in lemma_phrase(tok):
+        for entry in cb.verb_entries(key):
+            if entry_fits(entry, tok, index, cb):
+                return entry
+    return None
+
+
+def match_noun(tok: Token, cb: Codebook) -> Entry | None:
+    compounds = " ".join(c.lower_ for c in tok.children if c.dep_ == "compound" and c.i == tok.i - 1)
+    keys = ([f"{compounds} {tok.lemma_.lower()}", f"{compounds} {tok.lower_}"] if compounds else [])
+    keys += [tok.lower_, tok.lemma_.lower()]
+    for key in keys:
+        entries = cb.noun_entries(key)
+        if entries:
+            return entries[0]
+    return None
+
+
+# ------------------------------------------------------------------------------------------ modality
+
+def in_reported_speech(tok: Token, cb: Codebook) -> Token | None:
+    """The reporting verb `tok` hangs from ("said that ...", "..., he said"), if any."""
+    cur = tok
+    while cur.dep_ in ("ccomp", "conj", "xcomp", "advcl") and cur.head is not cur:
+        head = cur.head
+        if head.lemma_.lower() in cb.reporting_verbs and cur.dep_ == "ccomp":
+            return head
+        cur = head
+    # "X happened, the agency reported": the report verb is the root and we are its ccomp (handled above),
+    # or the root is ours and the reporting verb is a parataxis child.
+    for child in tok.children:
+        if child.dep_ == "parataxis" and child.lemma_.lower() in cb.reporting_verbs:
+            return child
+    return None
+
+
+def modality(tok: Token, cb: Codebook) -> tuple[str | None, bool, bool]:
+    """(irrealis, negated, negated_intent) of a predicate."""
+    m = cb.modality
+    irrealis = None
+    negated = any(c.dep_ == "neg" or c.lower_ in m["negators"] and c.dep_ in ("neg", "advmod", "det")
+                  for c in tok.children)
+    reported = in_reported_speech(tok, cb) is not None
+    for c in tok.children:
+        word = c.lower_
+        if c.dep_ in ("aux", "auxpass"):
+            if word in m["future_aux"] or c.lemma_.lower() in m["future_aux"]:
+                irrealis = "future"
+            elif word == "would":
+                irrealis = "future" if reported else "hypothetical"
+            elif word in m["hypothetical_aux"]:
+                irrealis = irrealis or "hypothetical"
+        if c.dep_ == "advmod" and word in m["future_adverbs"]:
+            irrealis = irrealis or "future"
+    negated_intent = False
+    # "plans to meet", "is ready to sign", "is scheduled to meet", "refused to attend"
+    cur = tok
+    while cur.dep_ in ("xcomp", "acl") or (cur.dep_ == "ccomp" and cur.head.pos_ == "ADJ"):
+        head = cur.head
+        lemma = head.lemma_.lower()
+        if lemma in m["intent_heads"]:
+            irrealis = irrealis or "future"
+            head_irrealis, head_neg, _ = modality(head, cb) if head.pos_ != "NOUN" else (None, False, False)
+            if head_neg:
+                negated_intent = True
+            if head_irrealis == "hypothetical":
+                irrealis = "hypothetical"
+        if head.pos_ == "ADJ" and head.dep_ == "acomp":
+            head = head.head
+        cur = head
+        if lemma in m["denial_heads"]:
+            negated_intent = True
+    if negated and irrealis:
+        negated_intent = True
+    return irrealis, negated, negated_intent
+
+
+# ------------------------------------------------------------------------------------------ frames
+
+def recipients_for(entry: Entry, tok: Token, index: MentionIndex, actors: list[ActorRef]) -> list[ActorRef]:
+    found = _recipients_on(entry, tok, index, actors)
+    obj = direct_object(tok) if tok.pos_ in ("VERB", "AUX") else None
+    if not found and obj is not None and entry.objects:
+        found = _recipients_on(entry, obj, index, actors, skip_dobj=True)
+    return found
+
+
+def _recipients_on(entry: Entry, tok: Token, index: MentionIndex, actors: list[ActorRef],
+                   skip_dobj: bool = False) -> list[ActorRef]:
+    for source in entry.recipient:
+        if skip_dobj and source == "dobj":
+            continue
+        if source == "dobj":
+            found = actors_of(direct_object(tok), index)
+            if not found and not is_passive(tok):  # "met with X" after a failed "dobj"
+                continue
+        elif source == "iobj":
+            found = [a for o in children(tok, {"dative", "iobj"}) for a in actors_of(o, index)]
+        elif source == "between":
+            found = [a for o in prep_objects(tok, "between") for a in actors_of(o, index)]
+        elif source == "of_target":
+            found = [a for o in prep_objects(tok, "of") for a in actors_of(o, index)]
+        elif source == "poss":
+            found = [a for o in children(tok, "poss") for a in actors_of(o, index)]
+        else:
+            found = [a for o in prep_objects(tok, source) for a in actors_of(o, index)]
+        found = without(distinct(found), actors)
+        if found:
+            return found
+    return []
+
+
+def clause_context(tok: Token, entry: Entry, cb: Codebook) -> set[str]:
+    words = {t.lemma_.lower() for t in tok.subtree} | {t.lower_ for t in tok.subtree}
+    found = set(entry.context)
+    for name, keys in cb.contexts.items():
+        if words & keys:
+            found.add(name)
+    return found
+
+
+def verb_frame(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> Frame:
+    actors = actors_of(subject_of(tok), index)
+    recipients = recipients_for(entry, tok, index, actors)
+    if is_passive(tok) and not recipients and "dobj" not in entry.recipient:
+        recipients = without(actors_of(direct_object(tok), index), actors)
+    return Frame(head=tok, entry=entry, type=entry.type, actors=actors, recipients=recipients,
+                 context=clause_context(tok, entry, cb), rule=entry.id)
+
+
+def noun_actors(tok: Token, index: MentionIndex) -> list[ActorRef]:
+    """Doers of a nominal event: "Iran's barrage", "an Israeli attack", "attack by Israel"."""
+    found = []
+    for child in tok.children:
+        if child.dep_ in ("poss", "amod", "compound", "nmod"):
+            found.extend(actors_of(child, index))
+    for obj in prep_objects(tok, "by"):
+        found.extend(actors_of(obj, index))
+    return distinct(found)
+
+
+def noun_frame(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook,
+               doers: list[ActorRef] | None = None) -> Frame | None:
+    between = [a for o in prep_objects(tok, "between") for a in actors_of(o, index)]
+    if entry.only_with_between and not between:
+        return None
+    actors = distinct((doers or []) + noun_actors(tok, index) + between)
+    if entry.only_with_actor and not actors:
+        return None
+    recipients = recipients_for(entry, tok, index, actors)
+    symmetric = bool(entry.symmetric and (between or len(codes(actors)) > 1 or doers))
+    return Frame(head=tok, entry=entry, type=entry.type, actors=actors, recipients=recipients,
+                 context=clause_context(tok, entry, cb), rule=entry.id, symmetric=symmetric, confidence=0.6)
+
+
+def sentence_frames(sent: Span, index: MentionIndex, cb: Codebook) -> list[Frame]:
+    """Every coded predicate of the sentence, complements folded into the frames that govern them."""
+    frames: dict[int, Frame] = {}
+    for tok in sent:
+        frame = None
+        if tok.pos_ in ("VERB", "AUX") or (tok.dep_ == "ROOT" and tok.pos_ != "NOUN"):
+            frame = _verb_or_light_frame(tok, index, cb)
+        elif tok.pos_ in ("NOUN", "PROPN") and tok.dep_ != "compound":
+            entry = match_noun(tok, cb)
+            if entry is not None and not _noun_is_verb_object(tok, cb):
+                frame = _nominal(tok, entry, index, cb)
+        if frame is not None:
+            frames[tok.i] = frame
+    _apply_modality(frames, cb)
+    _add_obligations(sent, frames, index, cb)
+    _fold_complements(frames, cb, index)
+    return [f for f in frames.values() if f.head.i not in _consumed(frames)]
+
+
+def _verb_or_light_frame(tok: Token, index: MentionIndex, cb: Codebook) -> Frame | None:
+    entry = match_verb(tok, index, cb)
+    if entry is not None:
+        frame = verb_frame(tok, entry, index, cb)
+        obj = direct_object(tok)
+        if obj is not None and entry.objects:
+            frame.consumed.add(obj.i)
+        return frame
+    lemma = tok.lemma_.lower()
+    if lemma in cb.light_verbs:
+        obj = direct_object(tok)
+        noun_entry = match_noun(obj, cb) if obj is not None else None
+        if noun_entry is not None:
+            doers = actors_of(subject_of(tok), index)
+            frame = noun_frame(obj, noun_entry, index, cb, doers=doers)
+            if frame is not None:
+                more = recipients_for(noun_entry, tok, index, frame.actors)
+                frame.recipients = distinct(frame.recipients + more)
+                frame.head, frame.confidence = tok, 0.75
+                frame.rule = f"{noun_entry.id}+light:{lemma}"
+                frame.consumed.add(obj.i)
+                return frame
+    return None
+
+
+def _noun_is_verb_object(tok: Token, cb: Codebook) -> bool:
+    """Nouns coded through their verb ("held talks", "imposed sanctions") are not coded twice."""
+    return tok.dep_ in _OBJECTS | {"nsubjpass"} and tok.head.lemma_.lower() in cb.light_verbs
+
+
+def _nominal(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> Frame | None:
+    doers = None
+    # "during a meeting", "at a meeting", "after meeting": the participants are those of the governing clause
+    if tok.dep_ in ("pobj", "pcomp") and tok.head.dep_ == "prep" and entry.type == "CONSULT":
+        governor = tok.head.head
+        if governor.pos_ in ("VERB", "AUX"):
+            subj = subject_of(governor)
+            doers = actors_of(subj, index) + actors_of(direct_object(governor), index)
+    frame = noun_frame(tok, entry, index, cb, doers=doers)
+    return frame
+
+
+def _apply_modality(frames: dict[int, Frame], cb: Codebook) -> None:
+    for frame in frames.values():
+        tok = frame.head
+        if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "attr"):
+            governor = tok.head.head if tok.dep_ == "pobj" else tok.head
+            irrealis, negated, negated_intent = modality(governor, cb) if governor.pos_ in ("VERB", "AUX") \
+                else (None, False, False)
+            if _promised_noun(tok):
+                irrealis = irrealis or "future"
+        else:
+            irrealis, negated, negated_intent = modality(tok, cb)
+        frame.irrealis, frame.negated = irrealis, negated
+        frame.in_reported = in_reported_speech(tok, cb) is not None
+        if frame.entry.modal:
+            frame.aux = "negation" if negated and not irrealis else irrealis
+            continue
+        base = frame.type
+        if negated_intent:
+            mapped = cb.negated_intent.get("cooperative" if cb.is_cooperative(base) else
+                                           "hostile" if cb.is_hostile(base) else "", base)
+            frame.type = mapped
+            frame.aux = irrealis
+        elif irrealis == "future" and _held_over(tok, cb):
+            frame.type, frame.aux = "THREATEN", irrealis
+        elif irrealis:
+            mapped = cb.irrealis.get("cooperative" if cb.is_cooperative(base) else
+                                     "hostile" if cb.is_hostile(base) else "", base)
+            frame.type = mapped
+            frame.aux = irrealis
+        elif negated:
+            frame.aux = "negation"
+        if frame.type != base:
+            frame.rule = f"{frame.rule}>{frame.type.lower()}({frame.aux or 'negated'})"
+
+
+def _held_over(tok: Token, cb: Codebook) -> bool:
+    """"will withdraw its troops unless ...": an action promised on a condition is a threat."""
+    markers = cb.modality.get("conditional_threat", frozenset())
+    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in markers for m in c.children)
+               for c in tok.children)
+
+
+def _promised_noun(tok: Token) -> bool:
+    """"a promised attack", "the planned visit", "an expected meeting"."""
+    return any(c.dep_ == "amod" and c.lower_ in ("promised", "planned", "expected", "proposed", "upcoming",
+                                                  "forthcoming", "threatened", "future", "possible")
+               for c in tok.children)
+
+
+def _fold_complements(frames: dict[int, Frame], cb: Codebook, index: MentionIndex) -> None:
+    """A modal frame ("pledged to", "demanded that", "refused to") absorbs the frames of its complement."""
+    for frame in frames.values():
+        if not frame.entry.modal:
+            continue
+        for tok in _complement_heads(frame.head):
+            inner = frames.get(tok.i)
+            for sub in tok.subtree:
+                if sub.i in frames and sub.i != frame.head.i:
+                    frame.consumed.add(sub.i)
+            source = inner
+            if source is not None:
+                if not frame.recipients:
+                    frame.recipients = without(source.recipients or source.actors, frame.actors)
+                frame.context |= source.context
+                if frame.type == "ACCUSE":
+                    source.alleged = True  # the alleged act is coded too, marked as alleged
+                    if not source.actors:  # "accused Tehran of supplying ...": the accused is the doer
+                        source.actors = list(frame.recipients)
+                        source.recipients = without(source.recipients, source.actors)
+                    frame.consumed.discard(tok.i)
+            elif not frame.recipients:
+                # "demanded that Mugabe abandon ...": the one asked is the complement's subject
+                found = actors_of(subject_of(tok), index) if tok.dep_ == "ccomp" else []
+                found += [a for key in ("with", "to", "against", "on") for o in prep_objects(tok, key)
+                          for a in actors_of(o, index)]
+                frame.recipients = without(distinct(found), frame.actors)
+
+
+def _add_obligations(sent: Span, frames: dict[int, Frame], index: MentionIndex, cb: Codebook) -> None:
+    """"X said Libya must hand over the suspects": a demand by X on Libya (REQUEST)."""
+    obligation = cb.modality["obligation_aux"]
+    for tok in sent:
+        if tok.lemma_.lower() not in cb.reporting_verbs or tok.i in frames:
+            continue
+        for comp in children(tok, "ccomp"):
+            if not any(c.dep_ == "aux" and c.lower_ in obligation for c in comp.children):
+                continue
+            entry = cb.entries.get("request.demand")
+            actors = actors_of(subject_of(tok), index)
+            recipients = without(actors_of(subject_of(comp), index), actors)
+            if entry is None or not (actors or recipients):
+                continue
+            frame = Frame(head=tok, entry=entry, type="REQUEST", actors=actors, recipients=recipients,
+                          context=clause_context(comp, entry, cb), rule="request.obligation")
+            frame.consumed |= {t.i for t in comp.subtree}
+            frames[tok.i] = frame
+
+
+def _complement_heads(tok: Token) -> list[Token]:
+    heads = [c for c in tok.children if c.dep_ in _COMPLEMENTS or (c.dep_ == "prep" and c.lower_ in ("of", "to"))]
+    out = []
+    for h in heads:
+        if h.dep_ == "prep":
+            out.extend(c for c in h.children if c.dep_ in ("pcomp", "pobj"))
+        else:
+            out.append(h)
+    for obj in children(tok, _OBJECTS):  # "accepted a proposal ... to sign the agreement with Iran"
+        out.extend(c for c in obj.children if c.dep_ in ("acl", "relcl"))
+    return out
+
+
+def _consumed(frames: dict[int, Frame]) -> set[int]:
+    out: set[int] = set()
+    for frame in frames.values():
+        out |= frame.consumed
+    return out

@@ -1,0 +1,90 @@
+"""Where an event happened, how a meeting was held, and who the text says reported it."""
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from .arguments import MentionIndex, codes
+
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_PLACE_PREPS = {"in", "at", "near", "outside", "inside"}
+_MULTILATERAL = {"summit", "sidelines", "forum", "conference", "assembly"}
+_REPORT_LEMMAS = {"report", "say", "quote", "cite"}
+_MEDIA_WORDS = {"agency", "news", "newspaper", "daily", "television", "tv", "radio", "broadcaster", "outlet",
+                "channel", "media", "press", "wire"}
+
+
+def location_of(head: Token, sent: Span) -> str | None:
+    """The place an "in/at X" phrase on the predicate (or the verb governing a nominal one) names."""
+    for tok in (head, head.head):
+        for prep in tok.children:
+            if prep.dep_ != "prep" or prep.lower_ not in _PLACE_PREPS:
+                continue
+            place = _place_in(prep)
+            if place:
+                return place
+    return None
+
+
+def _place_in(prep: Token) -> str | None:
+    doc = prep.doc
+    lo, hi = prep.i, prep.right_edge.i + 1
+    for ent in doc.ents:
+        if ent.label_ in _PLACE_LABELS and lo <= ent.start and ent.end <= hi:
+            text = ent.text
+            # "Kazan, Russia": the place with its country
+            nxt = doc[ent.end:ent.end + 3]
+            if len(nxt) >= 2 and nxt[0].text == "," and nxt[1].ent_type_ == "GPE" and nxt[1].i < hi:
+                text = doc[ent.start:ent.end + 2].text
+            return text
+    return None
+
+
+def consult_mode(frame, sent: Span, index: MentionIndex) -> str | None:
+    """PLOVER CONSULT modes: a meeting on the sidelines of a summit is multilateral; one held in a state
+    that is neither party's is at a third location."""
+    words = {t.lower_ for t in sent}
+    if words & _MULTILATERAL:
+        return "multilateral"
+    place_codes = set()
+    for prep in frame.head.children:
+        if prep.dep_ == "prep" and prep.lower_ in _PLACE_PREPS:
+            for tok in prep.subtree:
+                place_codes |= {m.actor.code for m in index.on_token(tok) if m.actor.code}
+    parties = codes(frame.actors) | codes(frame.recipients)
+    if place_codes and parties and not place_codes & parties:
+        return "third-party"
+    return None
+
+
+def attribution_of(sent: Span, index: MentionIndex) -> str | None:
+    """"the state-owned RIA news agency reported", "told CNBC", "according to the Kremlin"."""
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if lemma == "accord" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
+            objs = [c for c in tok.nbor().children if c.dep_ == "pobj"]
+            if objs:
+                return _name(objs[0])
+        if lemma == "tell":
+            for c in tok.children:
+                if c.dep_ in ("dobj", "dative") and c.ent_type_ == "ORG":
+                    return _name(c)
+        if lemma in _REPORT_LEMMAS and tok.pos_ == "VERB":
+            for c in tok.children:
+                if c.dep_ == "nsubj" and _is_media(c):
+                    return _name(c)
+    return None
+
+
+def _is_media(tok: Token) -> bool:
+    words = {t.lower_ for t in tok.subtree}
+    return bool(words & _MEDIA_WORDS) or (tok.ent_type_ == "ORG" and tok.lemma_.lower() != "kremlin")
+
+
+def _name(tok: Token) -> str:
+    """The proper name inside a noun phrase: "the official TASS news agency" -> "TASS"."""
+    ents = [e for e in tok.doc.ents if e.start >= tok.left_edge.i and e.end <= tok.right_edge.i + 1
+            and e.label_ in ("ORG", "PERSON", "GPE", "NORP")]
+    if ents:
+        return " and ".join(e.text for e in ents[:2])
+    words = [t.text for t in tok.subtree if t.pos_ == "PROPN"]
+    return " ".join(words) if words else tok.text

@@ -1,0 +1,329 @@
+"""The DuckDB store: documents, segments, mentions, events, quotes, facts, actors and ingest problems.
+
+One document's rows are replaced in one transaction (delete, then insert), so re-ingesting never duplicates
+and a failure never leaves half a document. Nested fields (actors, evidence, roles …) are kept as JSON text
+and decoded on the way out, so every query helper returns rows in exactly the export schema of DESIGN.md.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from .records import ActorRecord, Extraction, Problem, Role
+
+DEFAULT_DB = os.environ.get("DYAD_DB", "dyad.duckdb")
+
+# Column name -> SQL type; "JSON" columns hold nested values as JSON text.
+SCHEMA: dict[str, dict[str, str]] = {
+    "documents": {"doc_id": "VARCHAR PRIMARY KEY", "title": "VARCHAR", "published": "VARCHAR",
+                  "published_bound": "VARCHAR", "date_source": "VARCHAR", "outlet": "VARCHAR", "url": "VARCHAR",
+                  "source_path": "VARCHAR", "content_hash": "VARCHAR", "text": "VARCHAR"},
+    "segments": {"doc_id": "VARCHAR", "seq": "INTEGER", "start": "INTEGER", "end": "INTEGER", "kind": "VARCHAR"},
+    "mentions": {"doc_id": "VARCHAR", "seq": "INTEGER", "start": "INTEGER", "end": "INTEGER", "text": "VARCHAR",
+                 "actor": "JSON", "how": "VARCHAR", "role": "VARCHAR", "members": "JSON"},
+    "events": {"event_id": "VARCHAR", "doc_id": "VARCHAR", "type": "VARCHAR", "mode": "VARCHAR",
+               "context": "JSON", "actors": "JSON", "recipients": "JSON", "date": "VARCHAR",
+               "date_text": "VARCHAR", "location": "VARCHAR", "aux": "VARCHAR", "attribution": "VARCHAR",
+               "evidence": "JSON", "score": "DOUBLE", "confidence": "DOUBLE", "story_id": "VARCHAR",
+               "rule": "VARCHAR", "date_precision": "VARCHAR", "symmetric": "BOOLEAN"},
+    "quotes": {"quote_id": "VARCHAR", "doc_id": "VARCHAR", "text": "VARCHAR", "speaker": "JSON",
+               "evidence": "JSON", "story_id": "VARCHAR", "indirect": "BOOLEAN"},
+    "facts": {"fact_id": "VARCHAR", "doc_id": "VARCHAR", "value": "DOUBLE", "unit": "VARCHAR", "about": "VARCHAR",
+              "text": "VARCHAR", "period": "VARCHAR", "evidence": "JSON", "qualifier": "VARCHAR"},
+    "actors": {"actor_id": "VARCHAR PRIMARY KEY", "kind": "VARCHAR", "name": "VARCHAR", "aliases": "JSON",
+               "country": "VARCHAR", "sector": "VARCHAR", "roles": "JSON", "doc_ids": "JSON"},
+    "problems": {"source": "VARCHAR", "reason": "VARCHAR"},
+}
+PER_DOCUMENT_TABLES = ("segments", "mentions", "events", "quotes", "facts")
+# Keys of an event's or quote's actor in the export (ActorRef.kind stays internal).
+ACTOR_KEYS = ("text", "name", "code", "sector", "actor_id")
+SPEAKER_KEYS = ("text", "name", "code", "actor_id")
+ORDER = {"documents": "doc_id", "segments": "doc_id, seq", "mentions": "doc_id, seq",
+         "events": "doc_id, json_extract(evidence, '$.start')::INTEGER, event_id",
+         "quotes": "doc_id, json_extract(evidence, '$.start')::INTEGER, quote_id",
+         "facts": "doc_id, json_extract(evidence, '$.start')::INTEGER, fact_id",
+         "actors": "actor_id", "problems": "source"}
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or queried; the message says what to do."""
+
+
+def _quote(name: str) -> str:
+    return f'"{name}"'
+
+
+class Store:
+    """A DuckDB file holding everything extracted. `Store(path)` creates the file and tables if missing."""
+
+    def __init__(self, path: str | os.PathLike = DEFAULT_DB, read_only: bool = False):
+        self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise StoreError(f"no database at {self.path}: run `dyad ingest PATH --db {self.path}` first")
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+        if not read_only:
+            self._create_tables()
+
+    # --- plumbing ---------------------------------------------------------------------------------
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        return self._con
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _create_tables(self) -> None:
+        for table, columns in SCHEMA.items():
+            cols = ", ".join(f"{_quote(c)} {t}" for c, t in columns.items())
+            self._con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
+
+    def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        columns = list(SCHEMA[table])
+        sql = (f"INSERT INTO {table} ({', '.join(map(_quote, columns))}) "
+               f"VALUES ({', '.join('?' for _ in columns)})")
+        self._con.executemany(sql, [[_encode(table, c, row.get(c)) for c in columns] for row in rows])
+
+    def _select(self, sql: str, params: list | tuple = (), table: str | None = None) -> list[dict[str, Any]]:
+        cursor = self._con.execute(sql, list(params))
+        names = [d[0] for d in cursor.description]
+        return [{n: _decode(table, n, v) for n, v in zip(names, row)} for row in cursor.fetchall()]
+
+    # --- writing ----------------------------------------------------------------------------------
+    def has_document(self, doc_id: str, content_hash: str) -> bool:
+        row = self._con.execute("SELECT 1 FROM documents WHERE doc_id = ? AND content_hash = ?",
+                                [doc_id, content_hash]).fetchone()
+        return row is not None
+
+    def save(self, extraction: Extraction) -> None:
+        """Replace everything stored for this document in one transaction, then link its stories.
+
+        Linking runs after the commit, in the stories stage's own transaction: DuckDB has no nested
+        transactions, and a BEGIN inside an open one aborts it.
+        """
+        doc_id = extraction.document.id
+        self._con.begin()
+        try:
+            for table in ("documents", *PER_DOCUMENT_TABLES):
+                self._con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+            for table, rows in extraction_rows(extraction).items():
+                self._insert(table, rows)
+            for record in extraction.actors:
+                self._upsert_actor(record)
+        except BaseException:
+            self._con.rollback()
+            raise
+        self._con.commit()
+        try:
+            self._link_stories(extraction)
+        except BaseException:
+            # Forget the hash so the next ingest extracts and links this document again.
+            self._con.execute("UPDATE documents SET content_hash = '' WHERE doc_id = ?", [doc_id])
+            raise
+
+    def _link_stories(self, extraction: Extraction) -> None:
+        try:
+            from .stories import link_extraction
+        except ImportError:  # the stories stage has not landed in this install
+            return
+        link_extraction(self._con, extraction)
+
+    def _upsert_actor(self, record: ActorRecord) -> None:
+        old = self._actor_record(record.actor_id)
+        merged = merge_actor_records(old, record) if old else record
+        self._con.execute("DELETE FROM actors WHERE actor_id = ?", [record.actor_id])
+        self._insert("actors", [asdict(merged)])
+
+    def _actor_record(self, actor_id: str) -> ActorRecord | None:
+        rows = self._select("SELECT * FROM actors WHERE actor_id = ?", [actor_id], "actors")
+        if not rows:
+            return None
+        row = rows[0]
+        row["roles"] = [Role(**r) for r in row["roles"] or []]
+        return ActorRecord(**row)
+
+    def record_problems(self, problems: list[Problem]) -> None:
+        """Keep the problems of the latest ingest run (earlier runs' are replaced)."""
+        self._con.begin()
+        self._con.execute("DELETE FROM problems")
+        self._insert("problems", [asdict(p) for p in problems])
+        self._con.commit()
+
+    # --- reading ----------------------------------------------------------------------------------
+    def rows(self, table: str, where: str = "", params: list | tuple = ()) -> list[dict[str, Any]]:
+        if table not in SCHEMA:
+            raise StoreError(f"unknown table {table!r}: one of {', '.join(SCHEMA)}")
+        sql = f"SELECT * FROM {table} {where} ORDER BY {ORDER[table]}"
+        return self._select(sql, params, table)
+
+    def documents(self, with_text: bool = True) -> list[dict[str, Any]]:
+        rows = self.rows("documents")
+        if not with_text:
+            for row in rows:
+                row.pop("text")
+        return rows
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        rows = self.rows("documents", "WHERE doc_id = ?", [doc_id])
+        return rows[0] if rows else None
+
+    def events(self, between: tuple[str, str] | None = None, type: str | None = None,
+               since: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """Events, optionally between two actors (codes or actor ids, either direction), of one type,
+        dated on or after `since` (a month-dated event counts when its month is `since`'s or later)."""
+        clauses, params = [], []
+        if between:
+            for side in between:
+                clauses.append(f"(list_contains({_ids('actors')}, ?) OR list_contains({_ids('recipients')}, ?))")
+                params += [_actor_key(side), _actor_key(side)]
+        if type:
+            clauses.append("upper(type) = ?")
+            params.append(type.upper())
+        if since:
+            clauses.append("date IS NOT NULL AND date >= substr(?, 1, length(date))")
+            params.append(since)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        sql = (f"SELECT * FROM events {where} ORDER BY date NULLS LAST, {ORDER['events']}"
+               + (f" LIMIT {int(limit)}" if limit else ""))
+        return [export_event(r) for r in self._select(sql, params, "events")]
+
+    def quotes(self) -> list[dict[str, Any]]:
+        return [export_quote(r) for r in self.rows("quotes")]
+
+    def facts(self) -> list[dict[str, Any]]:
+        return [export_fact(r) for r in self.rows("facts")]
+
+    def actors(self, kind: str | None = None) -> list[dict[str, Any]]:
+        if kind:
+            return self.rows("actors", "WHERE kind = ?", [kind])
+        return self.rows("actors")
+
+    def problems(self) -> list[dict[str, Any]]:
+        return self.rows("problems")
+
+    def actor(self, name_or_id: str) -> dict[str, Any] | None:
+        """One actor (by id, code, name or alias, case-insensitive) with its events, quotes and documents."""
+        found = self._find_actor(name_or_id)
+        if found is None:
+            return None
+        actor_id = found["actor_id"]
+        events = self._select(
+            f"SELECT * FROM events WHERE list_contains({_actor_ids('actors')}, ?) "
+            f"OR list_contains({_actor_ids('recipients')}, ?) ORDER BY date NULLS LAST, {ORDER['events']}",
+            [actor_id, actor_id], "events")
+        quotes = self._select(
+            f"SELECT * FROM quotes WHERE json_extract_string(speaker, '$.actor_id') = ? ORDER BY {ORDER['quotes']}",
+            [actor_id], "quotes")
+        doc_ids = sorted(set(found["doc_ids"] or []) | {e["doc_id"] for e in events} | {q["doc_id"] for q in quotes})
+        documents = [d for d in self.documents(with_text=False) if d["doc_id"] in doc_ids]
+        return {**found, "events": [export_event(e) for e in events],
+                "quotes": [export_quote(q) for q in quotes], "documents": documents}
+
+    def _find_actor(self, name_or_id: str) -> dict[str, Any] | None:
+        key = name_or_id.strip().casefold()
+        actors = self.actors()
+        for test in (lambda a: a["actor_id"].casefold() == key,
+                     lambda a: a["actor_id"].split(":", 1)[-1].casefold() == key,
+                     lambda a: (a["name"] or "").casefold() == key,
+                     lambda a: key in {s.casefold() for s in a["aliases"] or []}):
+            for actor in actors:
+                if test(actor):
+                    return actor
+        return None
+
+    def counts(self) -> dict[str, int]:
+        return {table: self._con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in SCHEMA}
+
+
+# --- rows in and out ---------------------------------------------------------------------------------
+
+def extraction_rows(extraction: Extraction) -> dict[str, list[dict[str, Any]]]:
+    doc = extraction.document
+    doc_id = doc.id
+    document = {**asdict(doc), "doc_id": doc_id}
+    return {
+        "documents": [document],
+        "segments": [{**asdict(s), "doc_id": doc_id, "seq": i} for i, s in enumerate(extraction.segments)],
+        "mentions": [{**asdict(m), "doc_id": doc_id, "seq": i} for i, m in enumerate(extraction.mentions)],
+        "events": [asdict(e) for e in extraction.events],
+        "quotes": [asdict(q) for q in extraction.quotes],
+        "facts": [asdict(f) for f in extraction.facts],
+    }
+
+
+def merge_actor_records(old: ActorRecord, new: ActorRecord) -> ActorRecord:
+    """The registry's merge where it exists; otherwise keep the old record and union the lists."""
+    try:
+        from .registry import merge_records
+    except ImportError:
+        return _union_records(old, new)
+    return merge_records(old, new)
+
+
+def _union_records(old: ActorRecord, new: ActorRecord) -> ActorRecord:
+    def union(a, b):
+        return list(dict.fromkeys([*a, *b]))
+
+    roles = list(old.roles) + [r for r in new.roles if r not in old.roles]
+    return ActorRecord(actor_id=old.actor_id, kind=old.kind or new.kind, name=old.name or new.name,
+                       aliases=union(old.aliases, new.aliases), country=old.country or new.country,
+                       sector=old.sector or new.sector, roles=roles, doc_ids=union(old.doc_ids, new.doc_ids))
+
+
+def _encode(table: str, column: str, value: Any) -> Any:
+    if SCHEMA[table][column] == "JSON":
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _decode(table: str | None, column: str, value: Any) -> Any:
+    if table and SCHEMA[table].get(column) == "JSON" and isinstance(value, str):
+        return json.loads(value)
+    return value
+
+
+def _ids(column: str) -> str:
+    """SQL list of every code and actor id on one side of an event, upper-cased."""
+    return (f"list_transform(list_concat(json_extract_string({column}, '$[*].code'), "
+            f"json_extract_string({column}, '$[*].actor_id')), lambda x: upper(x))")
+
+
+def _actor_ids(column: str) -> str:
+    return f"json_extract_string({column}, '$[*].actor_id')"
+
+
+def _actor_key(value: str) -> str:
+    return value.strip().upper()
+
+
+def _pick(actor: dict | None, keys: tuple[str, ...]) -> dict | None:
+    return None if actor is None else {k: actor.get(k) for k in keys}
+
+
+def export_event(row: dict[str, Any]) -> dict[str, Any]:
+    """An events row in the export schema (actor refs reduced to their public keys)."""
+    return {**row, "actors": [_pick(a, ACTOR_KEYS) for a in row["actors"] or []],
+            "recipients": [_pick(a, ACTOR_KEYS) for a in row["recipients"] or []]}
+
+
+def export_quote(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "speaker": _pick(row["speaker"], SPEAKER_KEYS)}
+
+
+def export_fact(row: dict[str, Any]) -> dict[str, Any]:
+    return row

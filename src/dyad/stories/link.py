@@ -1,0 +1,305 @@
+"""Links the events of one new document to the stories already in the store.
+
+Candidates come from indexed equality look-ups on story_index.ckey (type family + participant pair + date
+bucket), never from a scan. Each candidate pair passes hard gates (different document, compatible mode, aux,
+participants, dates and people) and then earns a score whose parts are recorded as the link's reasons.
+Each new event joins its best story at or above min_score; a story takes at most one event per document.
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+from dataclasses import dataclass, field
+
+from ..records import ActorRef, Event, Extraction
+from . import dates
+from .config import StoryConfig, normalise_name
+from .schema import EVENT_COLUMNS, lookup
+from .text import content_words, jaccard, overlap, words
+
+MAX_CODES_FOR_PAIRS = 5
+
+
+@dataclass
+class Link:
+    event_id: str
+    story_id: str
+    linked_id: str
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+# ---------- index rows ----------
+
+def _code(ref: ActorRef) -> str | None:
+    return ref.code or ref.actor_id
+
+
+def _codes(refs: list[ActorRef]) -> list[str]:
+    return sorted({c for c in map(_code, refs) if c})
+
+
+def _people(event: Event) -> list[str]:
+    """Named people as "CODE=actor_id", so that two reports can be compared side by side."""
+    refs = [*event.actors, *event.recipients]
+    return sorted({f"{r.code or '?'}={r.actor_id}" for r in refs if r.kind == "person" and r.actor_id})
+
+
+def _name_words(event: Event) -> list[str]:
+    refs = [*event.actors, *event.recipients]
+    return sorted({w for r in refs for w in words(f"{r.text} {r.name}")})
+
+
+def participant_pairs(participants: list[str]) -> list[str]:
+    codes = participants[:MAX_CODES_FOR_PAIRS]
+    if len(codes) <= 1:
+        return codes
+    return ["+".join(p) for p in itertools.combinations(codes, 2)]
+
+
+def bucket_keys(date: str | None, precision: str | None, published: str | None) -> list[str]:
+    """The buckets an event is filed under (one per row in story_index)."""
+    if date and precision in ("day", "month") and len(date) >= 7:
+        return [f"m|{date[:7]}", f"d|{date[:4]}"]
+    if date and len(date) >= 4:
+        return [f"y|{date[:4]}"]
+    return [f"u|{(published or '????')[:4]}"]
+
+
+def lookup_buckets(date: str | None, precision: str | None, published: str | None, cfg: StoryConfig) -> list[str]:
+    """The buckets an event's candidates can sit in."""
+    window = cfg.link["undated_window_months"]
+    reference = published or date
+    undated_years = dates.years_within(reference, window)
+    if date and precision in ("day", "month") and len(date) >= 7:
+        reach = max(cfg.link["strong_day_tolerance"], cfg.link["fallback_window_days"])
+        months = dates.months_touching(date, reach) if len(date) == 10 else [date[:7]]
+        return [*(f"m|{m}" for m in months), f"y|{date[:4]}", *(f"u|{y}" for y in undated_years)]
+    years = [date[:4]] if date else undated_years
+    return [*(f"{kind}|{y}" for y in years for kind in ("d", "y")), *(f"u|{y}" for y in undated_years)]
+
+
+def event_row(event: Event, extraction: Extraction, cfg: StoryConfig) -> dict:
+    doc = extraction.document
+    precision = dates.precision_of(event.date, event.date_precision)
+    return {
+        "event_id": event.event_id, "doc_id": event.doc_id or doc.id, "story_id": event.story_id,
+        "type": (event.type or "").upper(), "family": cfg.family(event.type), "mode": event.mode,
+        "aux": event.aux, "actors": ",".join(_codes(event.actors)), "recipients": ",".join(_codes(event.recipients)),
+        "participants": ",".join(_codes([*event.actors, *event.recipients])), "people": ",".join(_people(event)),
+        "names": " ".join(_name_words(event)), "date": event.date, "date_precision": precision,
+        "date_fallback": bool(event.date and not event.date_text), "location": event.location,
+        "evidence": (event.evidence or {}).get("text"), "attribution": event.attribution,
+        "outlet": doc.outlet, "published": doc.reference_date,
+    }
+
+
+def index_rows(row: dict) -> list[dict]:
+    """One row per candidate key the event is filed under; the first is the primary row."""
+    pairs = participant_pairs(_split(row["participants"]))
+    buckets = bucket_keys(row["date"], row["date_precision"], row["published"])
+    keys = [f"{row['family']}|{p}|{b}" for p in pairs for b in buckets]
+    return [{**row, "ckey": k, "is_primary": i == 0} for i, k in enumerate(keys)]
+
+
+def candidate_keys(row: dict, cfg: StoryConfig) -> list[str]:
+    pairs = participant_pairs(_split(row["participants"]))
+    buckets = lookup_buckets(row["date"], row["date_precision"], row["published"], cfg)
+    return [f"{row['family']}|{p}|{b}" for p in pairs for b in buckets]
+
+
+def _split(value: str | None) -> list[str]:
+    return [v for v in (value or "").split(",") if v]
+
+
+# ---------- candidates ----------
+
+def find_candidates(con, rows: list[dict], cfg: StoryConfig) -> dict[str, list[dict]]:
+    """Candidates of each new event (by event_id), from indexed look-ups of its candidate keys only."""
+    keys = {row["event_id"]: candidate_keys(row, cfg) for row in rows}
+    found = lookup(con, "story_index", "ckey", EVENT_COLUMNS, [k for ks in keys.values() for k in ks])
+    out = {}
+    for row in rows:
+        seen: dict[str, dict] = {}
+        for key in keys[row["event_id"]]:
+            for cand in found.get(key, ()):
+                if cand["doc_id"] != row["doc_id"]:
+                    seen.setdefault(cand["event_id"], cand)
+        out[row["event_id"]] = list(seen.values())
+    return out
+
+
+# ---------- gates and score ----------
+
+def modes_compatible(a: str | None, b: str | None, cfg: StoryConfig) -> bool:
+    if not a or not b or a.lower() == b.lower():
+        return True
+    ga, gb = cfg.mode_group_of.get(a.lower()), cfg.mode_group_of.get(b.lower())
+    return ga is not None and ga == gb
+
+
+def aux_compatible(a: dict, b: dict, cfg: StoryConfig) -> bool:
+    """historical ~ none; future ~ none for types that are promises already (AGREE: "will sign" = "pledged")."""
+    ok = set(cfg.raw["aux_compatible"])
+    if a["type"] in cfg.raw.get("promise_types", []) and b["type"] in cfg.raw.get("promise_types", []):
+        ok.add("future")
+    return a["aux"] == b["aux"] or (a["aux"] in ok and b["aux"] in ok)
+
+
+def same_direction(a: dict, b: dict) -> bool:
+    if not a["recipients"] and not b["recipients"]:
+        return a["participants"] == b["participants"]
+    return a["actors"] == b["actors"] and a["recipients"] == b["recipients"]
+
+
+def places(a: dict, b: dict) -> str:
+    la, lb = normalise_name(a["location"]), normalise_name(b["location"])
+    if not la or not lb:
+        return "unknown"
+    if la == lb or f" {la} " in f" {lb} " or f" {lb} " in f" {la} ":
+        return "same"
+    return "other"
+
+
+def text_similarity(a: dict, b: dict, cfg: StoryConfig) -> tuple[float, int]:
+    drop = set((a["names"] or "").split()) | set((b["names"] or "").split()) | cfg.generic_words
+    wa, wb = content_words(a["evidence"], drop), content_words(b["evidence"], drop)
+    return overlap(wa, wb), len(wa & wb)
+
+
+def people_agree(a: dict, b: dict) -> tuple[bool, set[str]]:
+    """(no conflict, shared people). A conflict: both name someone for one side and nobody is on both lists
+    (the presidents' meeting is not the ministers' meeting)."""
+    pa, pb = _people_by_side(a["people"]), _people_by_side(b["people"])
+    shared = {p for side in pa.values() for p in side} & {p for side in pb.values() for p in side}
+    for side in pa.keys() & pb.keys():
+        if not pa[side] & pb[side]:
+            return False, shared
+    return True, shared
+
+
+def _people_by_side(value: str | None) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for item in _split(value):
+        side, _, person = item.partition("=")
+        out.setdefault(side, set()).add(person)
+    return out
+
+
+def score_pair(new: dict, old: dict, cfg: StoryConfig) -> Link | None:
+    """None when a hard gate fails; otherwise the score and the reasons behind it."""
+    if new["doc_id"] == old["doc_id"] or new["family"] != old["family"]:
+        return None
+    if not modes_compatible(new["mode"], old["mode"], cfg) or not aux_compatible(new, old, cfg):
+        return None
+    pa, pb = set(_split(new["participants"])), set(_split(old["participants"]))
+    if jaccard(pa, pb) < cfg.link["participant_jaccard"]:
+        return None
+    no_conflict, shared_people = people_agree(new, old)
+    if not no_conflict:
+        return None
+    sim, shared_words = text_similarity(new, old, cfg)
+    place = places(new, old)
+    date_part = _date_evidence(new, old, sim, shared_words, place, cfg)
+    if date_part is None:
+        return None
+    w = cfg.weights
+    score = w["gates_passed"] + date_part[0]
+    reasons = [f"same family {new['family']}", f"participants {','.join(sorted(pa & pb))}", date_part[1]]
+    if new["type"] == old["type"]:
+        score += w["exact_type"]
+        reasons.append(f"same type {new['type']}")
+    if same_direction(new, old):
+        score += w["same_direction"]
+        reasons.append("same direction")
+    if place != "unknown":
+        score += w["same_place"] if place == "same" else w["other_place"]
+        reasons.append(f"{place} place ({new['location']} / {old['location']})")
+    if shared_people:
+        score += w["shared_person"] * min(2, len(shared_people))
+        reasons.append(f"shared people {','.join(sorted(shared_people))}")
+    if sim:
+        score += w["text_similarity"] * sim
+        reasons.append(f"evidence similarity {sim:.2f} ({shared_words} words)")
+    return Link(new["event_id"], old["story_id"], old["event_id"], round(score, 3), reasons)
+
+
+def _date_evidence(new, old, sim, shared_words, place, cfg) -> tuple[float, str] | None:
+    """What the two dates add to the score, or None when they rule the link out.
+
+    Two explicit dates must agree at their precisions. A report whose date is only the publication date
+    (fallback), an undated or year-only report, or one with a single participant is weak: it links only on
+    the same type, direction and participants with words in common (see _weak_evidence)."""
+    link, w = cfg.link, cfg.weights
+    explicit = lambda r: r["date"] and not r["date_fallback"] and r["date_precision"] in ("day", "month")
+    kind, gap = dates.relation(new["date"], old["date"])
+    if explicit(new) and explicit(old):
+        if kind == "days-apart" and not (gap <= link["strong_day_tolerance"] and place == "same"
+                                         and sim >= link["strong_text_similarity"]):
+            return None
+        if kind == "conflict":
+            return None
+    weak = not (explicit(new) and explicit(old)) or min(len(_split(new["participants"])),
+                                                       len(_split(old["participants"]))) < 2
+    if weak:
+        return _weak_evidence(new, old, sim, shared_words, cfg)
+    if kind == "same-day":
+        return w["same_day"], f"same day {new['date']}"
+    if kind in ("inside", "same-month"):
+        return w["same_month"], f"same month {new['date']} / {old['date']}"
+    return 0.0, f"dates {new['date']} / {old['date']} a day apart, same place and similar text (disagreement)"
+
+
+def _weak_evidence(new, old, sim, shared_words, cfg) -> tuple[float, str] | None:
+    """A weakly dated report links only to the same type, direction and participants, within a time window,
+    with enough words in common."""
+    link = cfg.link
+    if new["type"] != old["type"] or not same_direction(new, old) or new["participants"] != old["participants"]:
+        return None
+    if not _within_window(new, old, cfg):
+        return None
+    if sim >= link["weak_text_similarity"] and shared_words >= link["weak_min_shared_words"]:
+        return 0.5, f"weakly dated: same type and direction, {shared_words} shared words"
+    return None
+
+
+def _within_window(a: dict, b: dict, cfg: StoryConfig) -> bool:
+    """Fallback dates stand for the publication day: they must be close to the other date. Undated reports
+    only need to be published within the undated window."""
+    link = cfg.link
+    if a["date"] and b["date"] and (a["date_fallback"] or b["date_fallback"]):
+        days = dates.days_apart(a["date"], b["date"])
+        if days is not None:
+            return days <= link["fallback_window_days"]
+        return dates.compatible(a["date"], b["date"])
+    if a["date"] and b["date"]:
+        return dates.compatible(a["date"], b["date"])
+    apart = dates.months_apart(a["published"], b["published"])
+    return apart is None or apart <= link["undated_window_months"]
+
+
+# ---------- assignment ----------
+
+def new_story_id(event_id: str) -> str:
+    return "st-" + hashlib.sha1(event_id.encode()).hexdigest()[:12]
+
+
+def best_links(con, rows: list[dict], cfg: StoryConfig) -> dict[str, Link]:
+    """Greedy one-to-one: strongest links first; a story takes one event of this document."""
+    proposals = []
+    candidates = find_candidates(con, rows, cfg)
+    for row in rows:
+        by_story: dict[str, Link] = {}
+        for cand in candidates[row["event_id"]]:
+            link = score_pair(row, cand, cfg)
+            if link and link.score >= cfg.link["min_score"]:
+                if link.story_id not in by_story or link.score > by_story[link.story_id].score:
+                    by_story[link.story_id] = link
+        proposals.extend(by_story.values())
+    chosen: dict[str, Link] = {}
+    taken: set[str] = set()
+    for link in sorted(proposals, key=lambda l: (-l.score, l.event_id, l.story_id)):
+        if link.event_id not in chosen and link.story_id not in taken:
+            chosen[link.event_id] = link
+            taken.add(link.story_id)
+    return chosen
