@@ -320,3 +320,79 @@ def test_linking_runs_through_the_store(tmp_path):
     assert rows[0]["documents"] == 2
     ids = {r[0] for r in store.connection.execute("SELECT story_id FROM events").fetchall()}
     assert len(ids) == 1 and None not in ids
+
+
+# ---------- weakly dated reports ----------
+
+def test_undated_mention_links_to_the_dated_caption_by_its_people(con):
+    caption = extraction(doc("cap", "2024-10-24", "A"), [event(
+        "cap", 1, "CONSULT", [PUTIN, PEZESHKIAN], date="2024-10-23", location="Kazan",
+        text="Pezeshkian and Putin shake hands in Kazan, October 23.")])
+    body = extraction(doc("body", "2024-10-23", "B"), [event(
+        "body", 1, "CONSULT", [PUTIN, PEZESHKIAN], date="2024-10-23", date_text=None,
+        text="The two leaders praised their ties at the talks.")])
+    ids = link_all(con, caption, body)
+    assert same(ids, "cap:e1", "body:e1")
+
+
+def test_publication_date_fallback_does_not_reach_a_meeting_weeks_earlier(con):
+    earlier = extraction(doc("e", "2024-10-12", "A"), [event(
+        "e", 1, "CONSULT", [PUTIN, PEZESHKIAN], date="2024-10-11", location="Ashgabat", text="They met.")])
+    later = extraction(doc("l", "2024-10-23", "B"), [event(
+        "l", 1, "CONSULT", [PUTIN, PEZESHKIAN], date="2024-10-23", date_text=None, text="They met.")])
+    ids = link_all(con, earlier, later)
+    assert not same(ids, "e:e1", "l:e1")
+
+
+def test_two_publication_day_fallbacks_need_more_than_the_same_day(con):
+    a = extraction(doc("a", "2024-10-23", "A"), [event("a", 1, "AGREE", [IRN], date="2024-10-23", date_text=None,
+                                                      text="Tehran proposed a new security commission.")])
+    b = extraction(doc("b", "2024-10-23", "B"), [event("b", 1, "AGREE", [IRN], date="2024-10-23", date_text=None,
+                                                      text="The central bank chief backed a payment system.")])
+    ids = link_all(con, a, b)
+    assert not same(ids, "a:e1", "b:e1")
+
+
+def test_one_shared_leader_is_not_enough_when_the_other_side_differs(con):
+    a = extraction(doc("a", "2024-10-22", "A"), [event("a", 1, "CONSULT", [PUTIN], [AHMADIAN], date="2024-10-22",
+                                                      text="Putin received the security chief.")])
+    b = extraction(doc("b", "2024-10-22", "B"), [event("b", 1, "CONSULT", [PUTIN], [PEZESHKIAN], date="2024-10-22",
+                                                      text="Putin received the president.")])
+    ids = link_all(con, a, b)
+    assert not same(ids, "a:e1", "b:e1")
+
+
+def test_a_promise_with_future_aux_links_to_the_reported_pledge_but_not_to_a_denial(con):
+    a = extraction(doc("a", "2024-10-22", "A"), [event(
+        "a", 1, "AGREE", [RUS], [IRN], aux="future", text="Moscow will not abandon Tehran amid threats of retaliation.")])
+    b = extraction(doc("b", "2024-10-23", "B"), [event(
+        "b", 1, "AGREE", [RUS], [IRN], text="Moscow made clear it will not abandon Tehran amid threats of retaliation.")])
+    c = extraction(doc("c", "2024-10-23", "C"), [event(
+        "c", 1, "AGREE", [RUS], [IRN], aux="negation",
+        text="Moscow will not abandon Tehran amid threats of retaliation, officials denied.")])
+    ids = link_all(con, a, b, c)
+    assert same(ids, "a:e1", "b:e1")
+    assert not same(ids, "a:e1", "c:e1")
+
+
+def test_evidence_naming_another_outlet_of_the_story_is_not_independent(con):
+    cnbc = extraction(doc("c", "2024-10-22", "CNBC"), [event("c", 1, "CONSULT", [RUS, IRN], date="2024-10-22",
+                                                            text="Officials met, the spokesman said.")])
+    other = extraction(doc("o", "2024-10-23", "Daily Other"), [event(
+        "o", 1, "CONSULT", [RUS, IRN], date="2024-10-22", text="Officials met, the spokesman told CNBC.")])
+    ids = link_all(con, cnbc, other)
+    assert stories.get_story(con, ids["c:e1"])["independent_sources"] == 1
+
+
+def test_a_fact_takes_its_measure_from_its_sentence_when_its_own_words_lack_it(con):
+    text_a = "Trade between Russia and Iran grew by 9% last year."
+    text_b = "Trade between Russia and Iran fell by 4% last year."
+    a = extraction(Document(id="a", text=text_a, published="2024-10-23", outlet="A"), facts=[
+        fact("a", 1, 9, "growth", "9%", period="2023")])
+    b = extraction(Document(id="b", text=text_b, published="2024-10-23", outlet="B"), facts=[
+        fact("b", 1, 4, "fall", "4%", period="2023")])
+    a.facts[0].evidence = {"start": text_a.index("9%"), "end": text_a.index("9%") + 2}
+    b.facts[0].evidence = {"start": text_b.index("4%"), "end": text_b.index("4%") + 2}
+    link_all(con, a, b)
+    found = stories.fact_disagreements(con)
+    assert [sorted(v["value"] for v in f["values"]) for f in found] == [[-4.0, 9.0]]

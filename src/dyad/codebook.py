@@ -36,6 +36,7 @@ class Entry:
     symmetric_if_plural: bool = False
     modal: bool = False  # carries an attitude towards a complement: pledge to, demand that, refuse to
     needs_recipient: bool = False
+    needs_complement: bool = False  # "declined to attend", not "trade declined"
     only_with_between: bool = False
     only_with_actor: bool = False
     doers: tuple[str, ...] = ("poss", "amod", "compound", "nmod", "by")  # nominal events: who acts
@@ -97,6 +98,7 @@ def _entries(raw: dict, kind: str) -> list[Entry]:
             particle=raw.get("particle"), symmetric=bool(raw.get("symmetric")),
             symmetric_if_plural=bool(raw.get("symmetric_if_plural")), modal=bool(raw.get("modal")),
             needs_recipient=bool(raw.get("needs_recipient")),
+            needs_complement=bool(raw.get("needs_complement")),
             only_with_between=bool(raw.get("only_with_between")),
             only_with_actor=bool(raw.get("only_with_actor")),
             **({"doers": tuple(_as_list(raw["doers"]))} if raw.get("doers") else {}),

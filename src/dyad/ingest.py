@@ -312,8 +312,12 @@ class IngestReport:
     events: int = 0
     quotes: int = 0
     facts: int = 0
-    actors: int = 0
+    actor_ids: set[str] = field(default_factory=set)  # distinct actors seen in this run's documents
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def actors(self) -> int:
+        return len(self.actor_ids)
 
     @property
     def failed(self) -> int:
@@ -371,4 +375,4 @@ def _extract_and_save(document: Document, pipeline, store, report: IngestReport)
     report.events += len(extraction.events)
     report.quotes += len(extraction.quotes)
     report.facts += len(extraction.facts)
-    report.actors += len(extraction.actors)
+    report.actor_ids.update(a.actor_id for a in extraction.actors)

@@ -16,6 +16,7 @@ from .kb import Entry, KnowledgeBase, Title, slugify
 from .records import ActorRef, Document, Mention
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+NAME_SLOT_LABELS = {"", "PERSON", "ORG", "NORP", "GPE", "FAC", "LOC"}
 JOINERS = {"and", ",", "&", "as well as"}
 QUOTE_CHARS = '"“”'
 
@@ -40,8 +41,9 @@ class Candidate:
 
 # --------------------------------------------------------------------------- finding candidates
 class SentenceReader:
-    def __init__(self, sent, kb: KnowledgeBase):
+    def __init__(self, sent, kb: KnowledgeBase, known_surnames=frozenset()):
         self.sent, self.kb = sent, kb
+        self.known_surnames = known_surnames  # people named earlier: "Pezeshkian" alone is one of them
         self.tokens = list(sent)
         self.words = [t.lower_ for t in self.tokens]
         self.refs = kb.references
@@ -54,11 +56,16 @@ class SentenceReader:
         base = self.sent.start
         for ent in self.sent.ents:
             entry = self.kb.lookup(ent.text)
-            if entry is None and (ent.label_ != "PERSON" or ent.text in self.kb.not_actors):
+            surname = len(ent) == 1 and _surname_key(ent.text) in self.known_surnames
+            if entry is None and not surname and (ent.label_ != "PERSON" or ent.text in self.kb.not_actors):
                 continue
             if entry is None and not _looks_like_name(ent):
                 continue
             self.entity_at[ent.start - base] = (ent.end - base, entry)
+        for token in self.sent:  # a surname the tagger missed altogether
+            i = token.i - base
+            if token.pos_ == "PROPN" and not token.ent_type_ and _surname_key(token.text) in self.known_surnames:
+                self.entity_at[i] = (i + 1, None)
         self.end_at = {end: start for start, (end, _) in self.entity_at.items()}
 
     def place_at(self, i: int) -> tuple[int, Entry] | None:
@@ -137,8 +144,8 @@ class SentenceReader:
                 cand.places.insert(0, place[1])
                 cand.place_how = place[1].how
                 i, start = place_start - 1, place_start
-            elif word in self.fillers and not self.taken[i]:
-                if word in ("his", "her", "their"):
+            elif (word in self.fillers or word in ("both", "two")) and not self.taken[i]:
+                if word in ("his", "her", "their", "both", "two"):
                     start = i
                 i -= 1
             elif word in JOINERS and cand.places and i > 0 and self.end_at.get(i) is not None \
@@ -197,9 +204,25 @@ class SentenceReader:
         span_end = max(end, cand.end) if cand.end > end and self.words[end:end + 1] == ["of"] else end
         return self.sent[start:span_end].text
 
+    def name_at(self, i: int) -> int | None:
+        """End of a name starting at i: a PERSON entity, or, in the slot after a title, capitalised proper
+        nouns the tagger labelled otherwise ("counterpart, Marios Loizou," tagged ORG)."""
+        end = self.person_at(i)
+        if end is not None:
+            return end
+        j = i
+        while j < len(self.tokens) and j - i < 5 and self.tokens[j].pos_ == "PROPN" and self.tokens[j].text[:1].isupper() \
+                and self.tokens[j].ent_type_ in NAME_SLOT_LABELS and self.place_at(j) is None and not self.taken[j]:
+            j += 1
+        if j == i:
+            return None
+        self.entity_at[i] = (j, None)
+        self.end_at[j] = i
+        return j
+
     def _attach_names(self, cand: Candidate) -> None:
         i = cand.end + (1 if self.words[cand.end:cand.end + 1] == [","] else 0)
-        while i < len(self.tokens) and (name_end := self.person_at(i)) and not any(self.taken[i:name_end]):
+        while i < len(self.tokens) and (name_end := self.name_at(i)) and not any(self.taken[i:name_end]):
             cand.names.append((i, name_end))
             cand.end = name_end
             if not cand.plural or self.words[name_end:name_end + 1] not in (["and"], [","]):
@@ -468,7 +491,7 @@ def resolve_mentions(parsed, document: Document, kb: KnowledgeBase | None) -> li
 
 
 def _resolve_sentence(part, sent, resolver: Resolver) -> list[Mention]:
-    reader = SentenceReader(sent, resolver.kb)
+    reader = SentenceReader(sent, resolver.kb, frozenset(resolver.by_surname))
     out: list[Mention] = []
     previous: tuple[Candidate, Mention] | None = None
     for cand in reader.candidates():
@@ -547,11 +570,14 @@ def _resolve_title(cand: Candidate, reader, part, resolver: Resolver) -> Mention
         if len(places) != 1 or places[0].kind == "person":
             return None
         text = reader.sent[cand.start:cand.end].text
-        how = "demonym" if cand.place_how == "demonym" else "capital" if cand.place_how == "capital" else "title"
-        return _make(part, reader, cand, resolver.place_ref(places[0], text, title.sector), how, cand.role)
+        return _make(part, reader, cand, resolver.place_ref(places[0], text, title.sector), _place_how(cand), cand.role)
     if cand.names:
         return _named_official(cand, reader, part, resolver, places)
     return _described_official(cand, reader, part, resolver, places)
+
+
+def _place_how(cand: Candidate) -> str:
+    return cand.place_how if cand.place_how in ("demonym", "capital") else "title"
 
 
 def _named_official(cand, reader, part, resolver: Resolver, places: list[Entry]) -> Mention:
@@ -574,10 +600,14 @@ def _described_official(cand, reader, part, resolver: Resolver, places: list[Ent
         if not places and not _definite(reader, cand):
             return None  # "analysts", "leaders of nations": nobody in particular
         if not places:
-            people = resolver.recent_group("person", two=reader.words[cand.start - 1:cand.start] == ["both"])
+            two = any(w in ("both", "two") for w in reader.words[max(cand.start - 1, 0):cand.start + 1])
+            people = resolver.recent_group("person", two=two)
             if len(people) >= 2:
                 return _make(part, reader, cand, _plural_actor(reader, cand, people), "plural", cand.role, people)
             places = [Entry("state", m.code, "title") for m in resolver.recent_group("state", two=True)]
+        if len(places) == 1:  # "Swiss doctors", "Iranian diplomats": the state's people of that sector
+            return _make(part, reader, cand, resolver.place_ref(places[0], text, cand.title.sector),
+                         _place_how(cand), cand.role)
         refs = [resolver.office_ref(text, p, cand.title)[0] for p in places if p.code]
         if len(refs) < 2:
             return None
@@ -611,7 +641,7 @@ def _resolve_counterpart(cand, reader, part, resolver: Resolver) -> Mention | No
 
 
 def _definite(reader: SentenceReader, cand: Candidate) -> bool:
-    return reader.words[cand.start - 1:cand.start] in (["the"], ["both"], ["their"], ["two"])
+    return any(w in ("the", "both", "their", "two") for w in reader.words[max(cand.start - 1, 0):cand.start + 1])
 
 
 def _plural_actor(reader, cand, refs: list[ActorRef]) -> ActorRef:

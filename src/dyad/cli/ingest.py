@@ -45,20 +45,19 @@ def _run(paths: list[Path], store, max_bytes: int) -> IngestReport:
                TextColumn("{task.description}"))
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("reading", total=None)
-        current: list[str] = []
+        done = 0
 
         def on_start(total: int) -> None:
             progress.update(task, total=total)
 
-        def on_document(document) -> None:
-            if current:
-                progress.advance(task)
-            current[:] = [document.id]
-            progress.update(task, description=document.id)
+        def on_document(document) -> None:  # called as each document starts
+            nonlocal done
+            progress.update(task, completed=done, description=document.id)
+            done += 1
 
         report = ingest_paths(paths, store, pipeline_factory=make_pipeline, on_start=on_start,
                               on_document=on_document, max_bytes=max_bytes)
-        progress.update(task, completed=progress.tasks[0].total or 0)
+        progress.update(task, completed=done)
     return report
 
 

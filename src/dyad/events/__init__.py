@@ -33,8 +33,11 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
             dates = _dates(sent, document.published)
             frames = [f for f in sentence_frames(sent, index, codebook) if _worth_keeping(f)]
             heads = {f.head.i for f in frames}
+            caption_date = _explicit_sentence_date(dates) if part.segment.kind == "caption" else None
             for frame in frames:
-                when = _date_for(frame, dates, previous_date, heads)
+                # a photo caption shows one moment: its date is every event's date
+                when = (caption_date, caption_date.text) if caption_date else \
+                    _date_for(frame, dates, previous_date, heads)
                 events.append(_event(frame, sent, part, index, document, codebook, when, len(events)))
             previous_date = _explicit_sentence_date(dates)
     return _deduplicate(events)
@@ -56,7 +59,7 @@ def _worth_keeping(frame: Frame) -> bool:
 def _event(frame: Frame, sent: Span, part: Parsed, index: MentionIndex, document: Document,
            codebook: Codebook, when, n: int) -> Event:
     resolved, date_text = when
-    if resolved is None and document.published and not frame.irrealis:
+    if resolved is None and document.published:  # a promise or plan is dated when it was made
         date_value, precision = document.published, "day"
     elif resolved is None:
         date_value, precision = None, None
@@ -102,15 +105,21 @@ def _confidence(frame: Frame) -> float:
 
 
 def _deduplicate(events: list[Event]) -> list[Event]:
-    """One happening told twice in a document (title and body, caption and text) is one event."""
-    kept: dict[tuple, Event] = {}
-    for event in events:
-        key = (event.type, frozenset(codes(event.actors) | codes(event.recipients)), event.date, event.aux,
-               event.alleged)
-        if key not in kept or event.confidence > kept[key].confidence:
-            kept[key] = event
-    ordered = sorted(kept.values(), key=lambda e: e.evidence["start"])
-    return ordered
+    """One happening told twice in a document (title and body, caption and text) is one event: same type
+    and participants, and dates that agree (an undated telling agrees with any)."""
+    kept: list[Event] = []
+    for event in sorted(events, key=lambda e: (e.date is None, -e.confidence)):
+        twin = next((k for k in kept if _same_happening(k, event)), None)
+        if twin is None:
+            kept.append(event)
+    return sorted(kept, key=lambda e: e.evidence["start"])
+
+
+def _same_happening(a: Event, b: Event) -> bool:
+    parties = lambda e: frozenset(codes(e.actors) | codes(e.recipients))  # noqa: E731
+    if a.type != b.type or parties(a) != parties(b) or a.alleged != b.alleged:
+        return False
+    return a.date is None or b.date is None or a.date.startswith(b.date) or b.date.startswith(a.date)
 
 
 # ------------------------------------------------------------------------------------------ dates

@@ -97,6 +97,12 @@ def subject_of(tok: Token) -> Token | None:
         return None
     if tok.dep_ == "conj" and tok.head.pos_ in ("VERB", "AUX"):
         return subject_of(tok.head)
+    if tok.dep_ == "xcomp" and is_passive(tok.head):  # "was scheduled to meet": raise the passive subject
+        raised = children(tok.head, "nsubjpass")
+        if raised:
+            return raised[0]
+    if tok.dep_ == "advcl" and tok.tag_ == "VBN" and not any(c.dep_ == "aux" for c in tok.children):
+        return None  # "when asked by CNBC": a participle whose subject is not the doer
     if tok.dep_ in ("xcomp", "advcl") and tok.head.pos_ in ("VERB", "AUX", "ADJ"):
         head = tok.head
         if head.pos_ == "ADJ" and head.dep_ == "acomp":
@@ -106,7 +112,11 @@ def subject_of(tok: Token) -> Token | None:
             return obj
         return subject_of(head)
     if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
-        return subject_of(tok.head.head)
+        verb = tok.head.head
+        obj = direct_object(verb)
+        if obj is not None and tok.head.lower_ in ("of", "for") and not is_passive(verb):
+            return obj  # "accused Tehran of supplying", "blamed Israel for bombing"
+        return subject_of(verb)
     return None
 
 
@@ -190,6 +200,28 @@ def in_reported_speech(tok: Token, cb: Codebook) -> Token | None:
     return None
 
 
+def _intent_noun(tok: Token, cb: Codebook) -> Token | None:
+    nouns = cb.modality.get("intent_nouns", frozenset())
+    head = tok.head
+    if tok.dep_ == "pcomp" and head.dep_ == "prep":
+        head = head.head
+    elif tok.dep_ not in ("acl", "xcomp"):
+        return None
+    return head if head.pos_ == "NOUN" and head.lemma_.lower() in nouns else None
+
+
+def is_question(tok: Token, cb: Codebook) -> bool:
+    """Inside "whether ...", "how ...", "if ...": the text asks or supposes rather than reports."""
+    marks = cb.modality.get("question_marks", frozenset())
+    for node in [tok, *tok.ancestors]:
+        if node.dep_ in ("ccomp", "advcl", "xcomp", "pcomp", "csubj") or node is tok:
+            if any(c.dep_ in ("mark", "advmod") and c.lower_ in marks and c.i < node.i for c in node.children):
+                return True
+        if node.dep_ == "ROOT":
+            break
+    return False
+
+
 def modality(tok: Token, cb: Codebook) -> tuple[str | None, bool, bool]:
     """(irrealis, negated, negated_intent) of a predicate."""
     m = cb.modality
@@ -209,6 +241,11 @@ def modality(tok: Token, cb: Codebook) -> tuple[str | None, bool, bool]:
         if c.dep_ == "advmod" and word in m["future_adverbs"]:
             irrealis = irrealis or "future"
     negated_intent = False
+    noun = _intent_noun(tok, cb)
+    if noun is not None:  # "its readiness to sign", "no intention of abandoning"
+        irrealis = irrealis or "future"
+        if any(c.lower_ in ("no", "not", "never") for c in noun.children) or modality(noun.head, cb)[1]:
+            negated_intent = True
     # "plans to meet", "is ready to sign", "is scheduled to meet", "refused to attend"
     cur = tok
     while cur.dep_ in ("xcomp", "acl") or (cur.dep_ == "ccomp" and cur.head.pos_ == "ADJ"):
@@ -247,9 +284,11 @@ def _recipients_on(entry: Entry, tok: Token, index: MentionIndex, actors: list[A
         if skip_dobj and source == "dobj":
             continue
         if source == "dobj":
-            found = actors_of(direct_object(tok), index)
-            if not found and not is_passive(tok):  # "met with X" after a failed "dobj"
-                continue
+            obj = direct_object(tok)
+            found = actors_of(obj, index)
+            if not found and obj is not None:  # a relation noun: "contact with the US", "aid to Kyiv"
+                found = [a for key in ("with", "to", "against", "on", "toward", "towards")
+                         for o in prep_objects(obj, key) for a in actors_of(o, index)]
         elif source == "iobj":
             found = [a for o in children(tok, {"dative", "iobj"}) for a in actors_of(o, index)]
         elif source == "between":
@@ -325,7 +364,20 @@ def sentence_frames(sent: Span, index: MentionIndex, cb: Codebook) -> list[Frame
     _apply_modality(frames, cb)
     _add_obligations(sent, frames, index, cb)
     _fold_complements(frames, cb, index)
-    return [f for f in frames.values() if f.head.i not in _consumed(frames)]
+    consumed = _consumed(frames)
+    return [f for f in frames.values() if f.head.i not in consumed and _reports_event(f, cb)]
+
+
+def _reports_event(frame: Frame, cb: Codebook) -> bool:
+    if is_question(frame.head, cb):
+        return False
+    if frame.entry.modal and frame.entry.kind == "verb":
+        comps = [c for c in _complement_heads(frame.head) if c.pos_ in ("VERB", "AUX")]
+        if frame.entry.needs_complement and not comps:
+            return False  # "trade declined", not "declined to attend"
+        if comps and all(c.lemma_.lower() in cb.modality.get("no_event_complements", ()) for c in comps):
+            return False  # "refused to comment"
+    return True
 
 
 def _verb_or_light_frame(tok: Token, index: MentionIndex, cb: Codebook) -> Frame | None:
@@ -367,6 +419,10 @@ def _nominal(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> Fra
             subj = subject_of(governor)
             doers = actors_of(subj, index) + actors_of(direct_object(governor), index)
     frame = noun_frame(tok, entry, index, cb, doers=doers)
+    if frame is not None and tok.dep_ == "pobj" and tok.head.lower_ == "under" and not frame.recipients:
+        governor = tok.head.head
+        frame.recipients = without(actors_of(subject_of(governor), index), frame.actors) \
+            if governor.pos_ in ("VERB", "AUX") else []
     return frame
 
 

@@ -39,15 +39,27 @@ def countries_in(text: str) -> list[str]:
     return sorted(found)
 
 
-def describe(fact: Fact, cfg: StoryConfig) -> dict:
+def sentence_around(text: str, start: int | None, end: int | None) -> str:
+    """The sentence holding a span of the document (empty when offsets are missing)."""
+    if not text or start is None or end is None:
+        return ""
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+    return text[left:min(stops) + 1 if stops else len(text)]
+
+
+def describe(fact: Fact, cfg: StoryConfig, sentence: str = "") -> dict:
+    """Measure word and countries come from the fact's own words first, then from its sentence."""
     text = f"{fact.about or ''} {fact.text or ''}"
     tokens = set(normalise_name(text).split())
     rise = tokens & set(cfg.facts["rise_words"])
     fall = tokens & set(cfg.facts["fall_words"])
     kind = "change" if (rise or fall) and fact.unit == "percent" else "level"
     sign = -1.0 if fall and not rise else 1.0
-    measure = next((m for m in cfg.facts["measures"] if m in tokens), None)
-    countries = countries_in(text)
+    wider = tokens | set(normalise_name(sentence).split())
+    measure = next((m for m in cfg.facts["measures"] if m in tokens), None) or \
+        next((m for m in cfg.facts["measures"] if m in wider), None)
+    countries = countries_in(text) or countries_in(sentence)
     return {"kind": kind, "measure": measure, "countries": ",".join(countries),
             "signed_value": sign * float(fact.value) if kind == "change" else float(fact.value)}
 
@@ -55,7 +67,9 @@ def describe(fact: Fact, cfg: StoryConfig) -> dict:
 def fact_row(fact: Fact, extraction: Extraction, cfg: StoryConfig) -> dict | None:
     """None when the fact does not name a measure and at least one country: nothing to compare it with."""
     try:
-        info = describe(fact, cfg)
+        evidence = fact.evidence or {}
+        info = describe(fact, cfg, sentence_around(extraction.document.text, evidence.get("start"),
+                                                   evidence.get("end")))
     except (TypeError, ValueError):
         return None
     if not info["measure"] or not info["countries"]:

@@ -200,7 +200,7 @@ def score_pair(new: dict, old: dict, cfg: StoryConfig) -> Link | None:
         return None
     sim, shared_words = text_similarity(new, old, cfg)
     place = places(new, old)
-    date_part = _date_evidence(new, old, sim, shared_words, place, cfg)
+    date_part = _date_evidence(new, old, sim, shared_words, place, len(shared_people), cfg)
     if date_part is None:
         return None
     w = cfg.weights
@@ -224,7 +224,7 @@ def score_pair(new: dict, old: dict, cfg: StoryConfig) -> Link | None:
     return Link(new["event_id"], old["story_id"], old["event_id"], round(score, 3), reasons)
 
 
-def _date_evidence(new, old, sim, shared_words, place, cfg) -> tuple[float, str] | None:
+def _date_evidence(new, old, sim, shared_words, place, shared_people, cfg) -> tuple[float, str] | None:
     """What the two dates add to the score, or None when they rule the link out.
 
     Two explicit dates must agree at their precisions. A report whose date is only the publication date
@@ -242,7 +242,7 @@ def _date_evidence(new, old, sim, shared_words, place, cfg) -> tuple[float, str]
     weak = not (explicit(new) and explicit(old)) or min(len(_split(new["participants"])),
                                                        len(_split(old["participants"]))) < 2
     if weak:
-        return _weak_evidence(new, old, sim, shared_words, cfg)
+        return _weak_evidence(new, old, sim, shared_words, shared_people, cfg)
     if kind == "same-day":
         return w["same_day"], f"same day {new['date']}"
     if kind in ("inside", "same-month"):
@@ -250,9 +250,10 @@ def _date_evidence(new, old, sim, shared_words, place, cfg) -> tuple[float, str]
     return 0.0, f"dates {new['date']} / {old['date']} a day apart, same place and similar text (disagreement)"
 
 
-def _weak_evidence(new, old, sim, shared_words, cfg) -> tuple[float, str] | None:
+def _weak_evidence(new, old, sim, shared_words, shared_people, cfg) -> tuple[float, str] | None:
     """A weakly dated report links only to the same type, direction and participants, within a time window,
-    with enough words in common."""
+    with enough words in common, or, when its date is the publication day, with the same people on both
+    sides (a caption's dated meeting and the article's undated mention of it)."""
     link = cfg.link
     if new["type"] != old["type"] or not same_direction(new, old) or new["participants"] != old["participants"]:
         return None
@@ -260,6 +261,9 @@ def _weak_evidence(new, old, sim, shared_words, cfg) -> tuple[float, str] | None
         return None
     if sim >= link["weak_text_similarity"] and shared_words >= link["weak_min_shared_words"]:
         return 0.5, f"weakly dated: same type and direction, {shared_words} shared words"
+    fallback = (new["date_fallback"] and old["date"]) or (old["date_fallback"] and new["date"])
+    if fallback and shared_people >= link["fallback_min_shared_people"]:
+        return 0.5, f"publication-date fallback: same type and direction, {shared_people} shared people"
     return None
 
 

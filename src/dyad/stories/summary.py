@@ -9,7 +9,8 @@ from .schema import EVENT_COLUMNS, QUOTE_COLUMNS
 
 
 def root_source(member: dict, story_outlets: set[str], cfg: StoryConfig) -> str:
-    """The outlet a report really comes from: the outlet its attribution names, else its own outlet."""
+    """The outlet a report really comes from: the outlet its attribution names, else another outlet of the
+    story that its evidence names ("as confirmed to CNBC"), else its own outlet."""
     attribution = normalise_name(member.get("attribution"))
     if attribution:
         root = cfg.outlet_root.get(attribution)
@@ -18,6 +19,10 @@ def root_source(member: dict, story_outlets: set[str], cfg: StoryConfig) -> str:
         for outlet in story_outlets:
             if normalise_name(outlet) == attribution:
                 return _outlet_root(outlet, cfg)
+    evidence = f" {normalise_name(member.get('evidence'))} "
+    for outlet in sorted(story_outlets - {member.get("outlet")}):
+        if f" {normalise_name(outlet)} " in evidence:
+            return _outlet_root(outlet, cfg)
     if member.get("outlet"):
         return _outlet_root(member["outlet"], cfg)
     return f"unknown outlet ({member['doc_id']})"

@@ -1,0 +1,143 @@
+"""Mentions resolved to actors, on sentences written for these tests (people named here but not in the
+knowledge base are invented)."""
+import pytest
+
+from dyad.kb import load_kb
+from dyad.mentions import resolve_mentions
+from dyad.nlp import load_nlp, parse
+from dyad.records import Document, Segment
+
+
+@pytest.fixture(scope="module")
+def resolve():
+    nlp, kb = load_nlp(), load_kb()
+
+    def _resolve(text: str, published: str | None = "2024-03-01"):
+        document = Document(id="t", text=text, published=published)
+        return resolve_mentions(parse(text, [Segment(0, len(text), "body")], nlp), document, kb)
+    return _resolve
+
+
+def find(mentions, text):
+    hits = [m for m in mentions if m.text == text]
+    assert hits, f"no mention {text!r} in {[m.text for m in mentions]}"
+    return hits[0]
+
+
+def test_offsets_point_into_the_document(resolve):
+    text = "Talks resumed.\n\nJordan hosted Egypt in Amman on Sunday."
+    mentions = resolve(text)
+    assert [m.text for m in mentions] == ["Jordan", "Egypt", "Amman"]
+    assert all(text[m.start:m.end] == m.text for m in mentions)
+
+
+def test_title_and_name_known_person(resolve):
+    m = find(resolve("Turkish Defence Minister Yasar Guler visited Baku on Monday."),
+             "Turkish Defence Minister Yasar Guler")
+    assert (m.actor.actor_id, m.actor.code, m.actor.sector, m.role) == ("person:yasar-guler", "TUR", "MIL",
+                                                                         "Defence Minister")
+
+
+def test_title_and_name_unknown_person_coded_from_context(resolve):
+    m = find(resolve("Norwegian Foreign Minister Ingrid Halvorsen arrived in Oslo late on Friday."),
+             "Norwegian Foreign Minister Ingrid Halvorsen")
+    assert (m.actor.code, m.actor.sector, m.actor.actor_id, m.actor.kind) == ("NOR", "GOV", "person:nor:halvorsen",
+                                                                              "person")
+
+
+def test_possessive_title_and_apposition(resolve):
+    mentions = resolve("Egypt's central bank governor, Hisham Ramadan, cut rates, and Layla Haddad, "
+                       "spokeswoman of Lebanon's health ministry, welcomed aid.")
+    banker = next(m for m in mentions if m.actor.name == "Hisham Ramadan")
+    assert (banker.actor.code, banker.actor.sector, banker.role) == ("EGY", "GOV", "central bank governor")
+    spokeswoman = next(m for m in mentions if m.actor.name == "Layla Haddad")
+    assert spokeswoman.actor.code == "LBN" and spokeswoman.text.startswith("Layla Haddad, spokeswoman")
+
+
+def test_named_counterpart_takes_state_from_context_and_office_from_the_other(resolve):
+    mentions = resolve("Greek Defence Minister Nikos Andreou phoned his Cypriot counterpart, Marios Loizou, on Tuesday.")
+    m = next(m for m in mentions if m.how == "counterpart")
+    assert (m.actor.name, m.actor.code, m.actor.sector, m.role) == ("Marios Loizou", "CYP", "MIL", "defence minister")
+
+
+def test_unnamed_counterpart_is_found_in_the_kb_by_date(resolve):
+    mentions = resolve("Lavrov called his Chinese counterpart on Friday.", published="2023-03-01")
+    m = next(m for m in mentions if m.how == "counterpart")
+    assert (m.actor.name, m.actor.code) == ("Qin Gang", "CHN")
+
+
+def test_surname_refers_back_to_the_full_name(resolve):
+    mentions = resolve("Kenyan Interior Minister Joseph Otieno arrived in Kampala. Otieno later met Ugandan police.")
+    first, later = find(mentions, "Kenyan Interior Minister Joseph Otieno"), find(mentions, "Otieno")
+    assert later.actor.actor_id == first.actor.actor_id == "person:ken:otieno"
+    assert later.actor.code == "KEN"
+
+
+@pytest.mark.parametrize("published, name", [("2022-05-01", "Ebrahim Raisi"), ("2024-10-01", "Masoud Pezeshkian")])
+def test_the_president_is_whoever_held_the_office_at_the_date(resolve, published, name):
+    m = find(resolve("The Iranian president spoke by phone with Ankara.", published=published), "Iranian president")
+    assert (m.actor.name, m.actor.code, m.actor.kind) == (name, "IRN", "person")
+
+
+def test_office_without_a_known_holder_is_an_anonymous_official(resolve):
+    m = find(resolve("Chile's interior minister resigned."), "Chile's interior minister")
+    assert (m.actor.code, m.actor.sector, m.actor.actor_id) == ("CHL", "GOV", None)
+
+
+def test_he_refers_to_the_last_subject_person(resolve):
+    mentions = resolve("Erdogan arrived in Athens on Thursday. He said talks would be frank.")
+    m = find(mentions, "He")
+    assert (m.how, m.actor.actor_id) == ("pronoun", "person:recep-tayyip-erdogan")
+
+
+def test_it_refers_to_the_state_subject(resolve):
+    m = find(resolve("Norway said it would send more tents."), "it")
+    assert m.actor.code == "NOR"
+
+
+def test_two_countries_lists_both_members(resolve):
+    mentions = resolve("Egypt and Jordan signed a water accord. The two countries will meet again in May.")
+    m = find(mentions, "The two countries")
+    assert m.how == "plural" and [a.code for a in m.members] == ["EGY", "JOR"]
+
+
+def test_plural_office_of_two_states(resolve):
+    m = find(resolve("The foreign ministers of Turkey and India met in Delhi.", published="2024-03-01"),
+             "foreign ministers of Turkey and India")
+    assert [a.name for a in m.members] == ["Hakan Fidan", "Subrahmanyam Jaishankar"]
+
+
+def test_demonym_pair_before_a_plural_title(resolve):
+    m = find(resolve("The Ukrainian and British defence ministers met.", published="2024-01-15"),
+             "Ukrainian and British defence ministers")
+    assert [(a.name, a.code) for a in m.members] == [("Rustem Umerov", "UKR"), ("Grant Shapps", "GBR")]
+
+
+def test_both_leaders_after_two_named_people(resolve):
+    mentions = resolve("Modi met Erdogan in Delhi. Both leaders praised the talks.")
+    m = find(mentions, "Both leaders")
+    assert {a.actor_id for a in m.members} == {"person:narendra-modi", "person:recep-tayyip-erdogan"}
+
+
+def test_capital_and_seat_stand_for_the_state(resolve):
+    mentions = resolve("Beijing rejected the claims, while the Pentagon stayed silent.")
+    beijing, pentagon = find(mentions, "Beijing"), find(mentions, "Pentagon")
+    assert (beijing.how, beijing.actor.code) == ("capital", "CHN")
+    assert (pentagon.actor.code, pentagon.actor.sector) == ("USA", "MIL")
+
+
+def test_adjectives_and_bodies(resolve):
+    mentions = resolve("Israeli jets struck a depot as the Russian army moved north despite Western sanctions.")
+    assert find(mentions, "Israeli").actor.code == "ISR"
+    army = find(mentions, "Russian army")
+    assert (army.actor.code, army.actor.sector, army.how) == ("RUS", "MIL", "demonym")
+    assert find(mentions, "Western").actor.actor_id == "group:WST"
+
+
+def test_the_bloc_is_the_last_organisation(resolve):
+    m = find(resolve("ASEAN met in Jakarta. The bloc urged restraint."), "The bloc")
+    assert (m.how, m.actor.actor_id) == ("anaphor", "org:ASEAN")
+
+
+def test_no_kb_means_no_mentions():
+    assert resolve_mentions([], Document(id="x", text=""), None) == []
