@@ -141,3 +141,14 @@ def test_the_bloc_is_the_last_organisation(resolve):
 
 def test_no_kb_means_no_mentions():
     assert resolve_mentions([], Document(id="x", text=""), None) == []
+
+
+def test_pleonastic_it_and_quoted_pronouns_are_left_alone(resolve):
+    mentions = resolve('Chile said it is ready. It is likely that talks resume. Boric said: "he will not come."')
+    texts = [m.text for m in mentions]
+    assert texts.count("it") == 1 and "It" not in texts and "he" not in texts
+
+
+def test_sentence_initial_alias_with_article(resolve):
+    m = find(resolve("The Islamic Republic rejected the offer."), "The Islamic Republic")
+    assert m.actor.code == "IRN"

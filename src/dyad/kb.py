@@ -183,6 +183,10 @@ class KnowledgeBase:
                    if o.title == office and (o.code or p.country) == code and (date is None or o.held_on(date))}
         return next(iter(holders.values())) if len(holders) == 1 else None  # undated: only a sole holder ever
 
+    def title_for_office(self, office: str) -> Title | None:
+        found = self.titles.get(tuple(_title_tokens(self.canonical_office(office))))
+        return found[0] if found else None
+
     def match_title(self, words: list[str], start: int) -> tuple[int, Title, bool] | None:
         """Longest title beginning at words[start]: (end index, title, plural?)."""
         for length in range(min(self.max_title_len, len(words) - start), 0, -1):
@@ -290,8 +294,10 @@ LABELS = {("state", "name"): "GPE", ("state", "capital"): "GPE", ("state", "demo
 
 
 def ruler_patterns(kb: KnowledgeBase) -> list[dict[str, str]]:
-    patterns = [{"label": LABELS[(e.kind, e.how)], "pattern": text, "id": f"{e.kind}:{e.code}"}
-                for text, e in kb.surfaces.items()]
+    patterns = []
+    for text, e in kb.surfaces.items():
+        variants = [text, "The" + text[3:]] if text.startswith("the ") else [text]  # "The West" opens a sentence
+        patterns += [{"label": LABELS[(e.kind, e.how)], "pattern": v, "id": f"{e.kind}:{e.code}"} for v in variants]
     return patterns + [{"label": "ORG", "pattern": text, "id": "not-actor"} for text in kb.not_actors]
 
 

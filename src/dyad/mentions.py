@@ -7,6 +7,11 @@ One sentence at a time, the finder turns tokens into candidate phrases (a title 
 around it, a KB name, a pronoun, a plural phrase); the resolver then walks them in reading order, keeping a
 small discourse memory (people, states and organisations seen, which of them were subjects, lists joined by
 "and") for back-references: surnames, "his counterpart", "he", "it", "the two countries", "the bloc".
+
+``Mention.how`` says what resolved it: name | demonym | capital (a KB name, adjective or seat of power),
+kb (a person's name found in the KB), surname (a short name for someone named earlier), title (a name or
+description with an office around it), office (a description resolved through the KB's dated offices),
+counterpart, pronoun, plural (with ``members``), anaphor ("the bloc").
 """
 from __future__ import annotations
 
@@ -567,9 +572,12 @@ def _resolve_title(cand: Candidate, reader, part, resolver: Resolver) -> Mention
     if cand.from_discourse:
         places = [Entry("state", m.code, "title") for m in resolver.recent_group("state", two=True)]
     if title.kind == "body":
-        if len(places) != 1 or places[0].kind == "person":
-            return None
         text = reader.sent[cand.start:cand.end].text
+        if len(places) > 1:  # "French and Egyptian warships"
+            refs = [resolver.place_ref(p, text, title.sector) for p in places]
+            return _make(part, reader, cand, _plural_actor(reader, cand, refs), "plural", cand.role, refs)
+        if not places:
+            return None
         return _make(part, reader, cand, resolver.place_ref(places[0], text, title.sector), _place_how(cand), cand.role)
     if cand.names:
         return _named_official(cand, reader, part, resolver, places)
@@ -627,7 +635,7 @@ def _resolve_counterpart(cand, reader, part, resolver: Resolver) -> Mention | No
     """ "his Iranian counterpart(, Name)": the same office as the person "his" refers to, in another state."""
     other = resolver.last_person(None)
     office = resolver.office_of(other) if other else None
-    title = resolver.kb.titles.get(tuple(office.split()), (None, False))[0] if office else None
+    title = resolver.kb.title_for_office(office) if office else None
     place = cand.places[0] if cand.places else None
     text = reader.sent[cand.start:cand.end].text
     if cand.names:

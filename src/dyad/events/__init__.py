@@ -48,7 +48,9 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
 def _worth_keeping(frame: Frame) -> bool:
     participants = codes(frame.actors) | codes(frame.recipients)
     if not participants:
-        return False
+        # nobody coded: keep it only when the text names a doer, at low confidence
+        frame.confidence = min(frame.confidence, 0.3)
+        return bool(frame.actors) and frame.entry.kind == "verb" and not frame.entry.needs_recipient
     if frame.entry.needs_recipient and not frame.recipients:
         return False
     if frame.entry.kind == "noun" and len(participants) < 2 and frame.type not in ("PROTEST", "MOBILIZE"):

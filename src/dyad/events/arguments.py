@@ -21,6 +21,7 @@ _KEEP_PREPS = {"of", "between"}
 _AUTHORED_NOUNS = {"demand", "demands", "request", "requests", "proposal", "proposals", "offer", "offers", "call",
                    "calls", "invitation", "appeal", "pressure", "plea", "ultimatum", "message", "letter"}
 _PLACE_PREPS = {"in", "from"}
+_NAMED_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
 _FIRST_PERSON = {"we", "us", "our", "ours", "ourselves"}
 # A person is more specific than a body of the same state, which is more specific than the state.
 _SPECIFICITY = {"person": 3, "organization": 2, "group": 2, "state": 1}
@@ -77,18 +78,31 @@ def actors_of(head: Token | None, index: MentionIndex) -> list[ActorRef]:
     sector = index.actor_nouns.get(head.lemma_.lower()) or index.actor_nouns.get(head.lower_)
     if not found and sector:
         found = _placed_group(head, index, sector)
+    if not found and (sector or head.ent_type_ in _NAMED_LABELS):
+        found = [_uncoded(head, sector)]
     return found
 
 
+def _uncoded(head: Token, sector: str | None) -> ActorRef:
+    """An actor the text names but nobody can code yet ("the UNITA militarist wing"): kept with its words,
+    so the event is not lost and an analyst can see what is missing from the knowledge base."""
+    words = [t for t in argument_tokens(head) if t.dep_ not in ("det", "punct") or t.i > head.left_edge.i]
+    text = head.doc[words[0].i:words[-1].i + 1].text if words else head.text
+    kind = "person" if head.ent_type_ == "PERSON" else "group"
+    return ActorRef(text=text, name=text, code=None, sector=sector, actor_id=None, kind=kind)
+
+
 def _placed_group(head: Token, index: MentionIndex, sector: str) -> list[ActorRef]:
+    found = []
     for prep in head.children:
         if prep.dep_ == "prep" and prep.lower_ in _PLACE_PREPS:
             for obj in prep.children:
-                for ref in _named_actors(obj, index):
-                    if ref.kind == "state":
-                        text = head.doc[head.left_edge.i:obj.right_edge.i + 1].text
-                        return [ActorRef(text=text, name=f"{head.lemma_} in {ref.name}", code=ref.code,
-                                         sector=sector, actor_id=f"group:{ref.code}-{sector}", kind="group")]
+                text = head.doc[head.left_edge.i:obj.right_edge.i + 1].text
+                found += [ActorRef(text=text, name=f"{head.lemma_} in {ref.name}", code=ref.code, sector=sector,
+                                   actor_id=f"group:{ref.code}-{sector}", kind="group")
+                          for ref in _named_actors(obj, index) if ref.kind == "state"]
+            if found:  # "negotiators from Armenia and Azerbaijan": each state's group
+                return found
     return []
 
 

@@ -172,8 +172,9 @@ def match_verb(tok: Token, index: MentionIndex, cb: Codebook) -> Entry | None:
 
 
 def match_noun(tok: Token, cb: Codebook) -> Entry | None:
-    compounds = " ".join(c.lower_ for c in tok.children if c.dep_ == "compound" and c.i == tok.i - 1)
-    keys = ([f"{compounds} {tok.lemma_.lower()}", f"{compounds} {tok.lower_}"] if compounds else [])
+    keys = []
+    for mod in (c for c in tok.children if c.dep_ in ("compound", "amod") and c.i == tok.i - 1):
+        keys += [f"{mod.lower_} {tok.lemma_.lower()}", f"{mod.lower_} {tok.lower_}"]
     keys += [tok.lower_, tok.lemma_.lower()]
     for key in keys:
         entries = cb.noun_entries(key)
@@ -381,7 +382,7 @@ def _reports_event(frame: Frame, cb: Codebook) -> bool:
 
 
 def _verb_or_light_frame(tok: Token, index: MentionIndex, cb: Codebook) -> Frame | None:
-    entry = match_verb(tok, index, cb)
+    entry = match_verb(tok, index, cb) or _joint_action(tok, cb)
     if entry is not None:
         frame = verb_frame(tok, entry, index, cb)
         obj = direct_object(tok)
@@ -402,6 +403,14 @@ def _verb_or_light_frame(tok: Token, index: MentionIndex, cb: Codebook) -> Frame
                 frame.rule = f"{noun_entry.id}+light:{lemma}"
                 frame.consumed.add(obj.i)
                 return frame
+    return None
+
+
+def _joint_action(tok: Token, cb: Codebook) -> Entry | None:
+    """Any action done "jointly" or "together" by several parties is material cooperation."""
+    markers = cb.modality.get("joint_markers", frozenset())
+    if any(c.dep_ == "advmod" and c.lower_ in markers for c in tok.children):
+        return cb.entries.get("cooperate.cooperate")
     return None
 
 
@@ -433,7 +442,7 @@ def _apply_modality(frames: dict[int, Frame], cb: Codebook) -> None:
             governor = tok.head.head if tok.dep_ == "pobj" else tok.head
             irrealis, negated, negated_intent = modality(governor, cb) if governor.pos_ in ("VERB", "AUX") \
                 else (None, False, False)
-            if _promised_noun(tok):
+            if _promised_noun(tok) or _under_intent_noun(tok, cb):
                 irrealis = irrealis or "future"
         else:
             irrealis, negated, negated_intent = modality(tok, cb)
@@ -466,6 +475,11 @@ def _held_over(tok: Token, cb: Codebook) -> bool:
     markers = cb.modality.get("conditional_threat", frozenset())
     return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in markers for m in c.children)
                for c in tok.children)
+
+
+def _under_intent_noun(tok: Token, cb: Codebook) -> bool:
+    nouns = cb.modality.get("intent_nouns", frozenset())
+    return tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in nouns
 
 
 def _promised_noun(tok: Token) -> bool:

@@ -7,6 +7,7 @@ from .arguments import MentionIndex, codes
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _PLACE_PREPS = {"in", "at", "near", "outside", "inside"}
+_PHONE = {"telephone", "phone", "call", "videoconference", "video"}
 _MULTILATERAL = {"summit", "sidelines", "forum", "conference", "assembly"}
 _REPORT_LEMMAS = {"report", "say", "quote", "cite"}
 _MEDIA_WORDS = {"agency", "news", "newspaper", "daily", "television", "tv", "radio", "broadcaster", "outlet",
@@ -43,6 +44,8 @@ def consult_mode(frame, sent: Span, index: MentionIndex) -> str | None:
     """PLOVER CONSULT modes: a meeting on the sidelines of a summit is multilateral; one held in a state
     that is neither party's is at a third location."""
     words = {t.lower_ for t in sent}
+    if words & _PHONE:
+        return "phone"
     if words & _MULTILATERAL:
         return "multilateral"
     place_codes = set()

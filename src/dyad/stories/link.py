@@ -231,15 +231,14 @@ def _date_evidence(new, old, sim, shared_words, place, shared_people, cfg) -> tu
     (fallback), an undated or year-only report, or one with a single participant is weak: it links only on
     the same type, direction and participants with words in common (see _weak_evidence)."""
     link, w = cfg.link, cfg.weights
-    explicit = lambda r: r["date"] and not r["date_fallback"] and r["date_precision"] in ("day", "month")
     kind, gap = dates.relation(new["date"], old["date"])
-    if explicit(new) and explicit(old):
+    if _explicit(new) and _explicit(old):
         if kind == "days-apart" and not (gap <= link["strong_day_tolerance"] and place == "same"
                                          and sim >= link["strong_text_similarity"]):
             return None
         if kind == "conflict":
             return None
-    weak = not (explicit(new) and explicit(old)) or min(len(_split(new["participants"])),
+    weak = not (_explicit(new) and _explicit(old)) or min(len(_split(new["participants"])),
                                                        len(_split(old["participants"]))) < 2
     if weak:
         return _weak_evidence(new, old, sim, shared_words, shared_people, cfg)
@@ -248,6 +247,11 @@ def _date_evidence(new, old, sim, shared_words, place, shared_people, cfg) -> tu
     if kind in ("inside", "same-month"):
         return w["same_month"], f"same month {new['date']} / {old['date']}"
     return 0.0, f"dates {new['date']} / {old['date']} a day apart, same place and similar text (disagreement)"
+
+
+def _explicit(row: dict) -> bool:
+    """A day or month the text states, not the publication-date fallback."""
+    return bool(row["date"]) and not row["date_fallback"] and row["date_precision"] in ("day", "month")
 
 
 def _weak_evidence(new, old, sim, shared_words, shared_people, cfg) -> tuple[float, str] | None:
