@@ -156,6 +156,14 @@ def codes(refs: list[ActorRef]) -> set[str]:
 
 
 def without(refs: list[ActorRef], taken: list[ActorRef]) -> list[ActorRef]:
-    """`refs` less the actors (by code) already in `taken`."""
-    used = codes(taken)
-    return [r for r in refs if not r.code or r.code not in used]
+    """`refs` less the actors already in `taken`. Two parties of one state stay apart when they are in
+    different sectors: "the Sudanese government accused Darfur rebels" is GOV against REB."""
+    return [r for r in refs if not any(_same_actor(r, t) for t in taken)]
+
+
+def _same_actor(a: ActorRef, b: ActorRef) -> bool:
+    if a.actor_id and a.actor_id == b.actor_id:
+        return True
+    if not a.code or a.code != b.code:
+        return False
+    return not (a.sector and b.sector and a.sector != b.sector)
