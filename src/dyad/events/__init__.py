@@ -29,11 +29,11 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
     previous_date = None  # explicit date of the sentence before: narrative continues on it
     for part in parsed:
         index = MentionIndex(part, mentions, speakers, codebook.actor_nouns)
+        caption_date = _caption_date(part, document.published)
         for sent in part.doc.sents:
             dates = _dates(sent, document.published)
             frames = [f for f in sentence_frames(sent, index, codebook) if _worth_keeping(f)]
             heads = {f.head.i for f in frames}
-            caption_date = _explicit_sentence_date(dates) if part.segment.kind == "caption" else None
             for frame in frames:
                 # a photo caption shows one moment: its date is every event's date
                 when = (caption_date, caption_date.text) if caption_date else \
@@ -46,6 +46,8 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
 # ------------------------------------------------------------------------------------------ assembly
 
 def _worth_keeping(frame: Frame) -> bool:
+    if not frame.actors and frame.has_subject:
+        return False  # an active clause whose doer we could not resolve: we do not know who did it
     participants = codes(frame.actors) | codes(frame.recipients)
     if not participants:
         # nobody coded: keep it only when the text names a doer, at low confidence
@@ -152,7 +154,9 @@ def _anchor(tok: Token, heads: set[int]) -> Token:
 def _date_for(frame: Frame, dates, previous_date, heads: set[int]):
     """The date stated for this predicate's clause or a clause governing it; else the sentence before's."""
     if not dates:
-        if previous_date is not None and not frame.irrealis:
+        # a simple-past report goes on with the moment the sentence before gave ("On Wednesday, A met B.
+        # The two signed ..."); a present or perfect one does not
+        if previous_date is not None and not frame.irrealis and frame.head.tag_ == "VBD":
             return previous_date, previous_date.text
         return None, None
     governing = {frame.head.i} | {t.i for t in frame.head.ancestors}
@@ -164,6 +168,13 @@ def _date_for(frame: Frame, dates, previous_date, heads: set[int]):
         return None, None
     _, resolved, span = min(candidates, key=lambda c: c[0])
     return resolved, resolved.text or span.text
+
+
+def _caption_date(part: Parsed, reference: str | None):
+    """A photo caption shows one moment: the one date it states (if it states exactly one)."""
+    if part.segment.kind != "caption":
+        return None
+    return _explicit_sentence_date(_dates(part.doc[:], reference))
 
 
 def _explicit_sentence_date(dates):

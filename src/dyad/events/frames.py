@@ -19,6 +19,8 @@ _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _OBJECTS = {"dobj", "obj"}
 _COMPLEMENTS = {"xcomp", "ccomp"}
 _RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+# Objects that are feelings or statements, not parties: "expressed gratitude to X for ..."
+_ABSTRACT_OBJECTS = {"gratitude", "thanks", "appreciation", "support", "concern", "hope", "regret", "condolences"}
 # Verbs whose object, not subject, does what the complement says ("urged Iraq to cooperate").
 _OBJECT_CONTROL = {"urge", "ask", "call", "press", "force", "order", "tell", "invite", "encourage", "persuade",
                    "allow", "help", "remind", "require", "compel", "pressure", "demand", "request", "implore"}
@@ -42,6 +44,7 @@ class Frame:
     rule: str = ""
     confidence: float = 0.8
     reporter: Token | None = None
+    has_subject: bool = False  # an active verb: somebody did it, whether or not we could resolve who
 
 
 # ------------------------------------------------------------------------------------------ syntax helpers
@@ -115,8 +118,19 @@ def subject_of(tok: Token) -> Token | None:
         verb = tok.head.head
         obj = direct_object(verb)
         if obj is not None and tok.head.lower_ in ("of", "for") and not is_passive(verb):
-            return obj  # "accused Tehran of supplying", "blamed Israel for bombing"
+            if obj.pos_ == "PROPN" or obj.lemma_.lower() not in _ABSTRACT_OBJECTS:
+                return obj  # "accused Tehran of supplying", "blamed Israel for bombing"
+            thanked = prep_objects(obj, "to") + prep_objects(verb, "to")
+            if thanked:  # "expressed gratitude to Russia for supporting ..."
+                return thanked[0]
         return subject_of(verb)
+    noun = tok.head.head if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" else tok.head
+    if tok.dep_ in ("pcomp", "acl") and noun.pos_ == "NOUN":
+        owner = children(noun, "poss")  # "its readiness to sign"
+        if owner:
+            return owner[0]
+        if noun.dep_ in _OBJECTS and noun.head.pos_ in ("VERB", "AUX"):  # "has no intention of abandoning"
+            return subject_of(noun.head)
     return None
 
 
@@ -315,13 +329,50 @@ def clause_context(tok: Token, entry: Entry, cb: Codebook) -> set[str]:
     return found
 
 
+def subjects_of(tok: Token) -> list[Token]:
+    """The subject, and any further subject a headline strings on with a comma ("Iran, Russia agree ...")."""
+    first = subject_of(tok)
+    if first is None:
+        return []
+    extra = [c for c in tok.children if c.dep_ == "nsubj" and c is not first and c.lower_ not in _RELATIVE_PRONOUNS]
+    return [first] + extra
+
+
 def verb_frame(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> Frame:
-    actors = actors_of(subject_of(tok), index)
+    subjects = subjects_of(tok)
+    actors = distinct([a for subj in subjects for a in actors_of(subj, index)])
+    if not actors and subjects and subjects[0].pos_ == "PRON":
+        actors = _speaker_for_pronoun(tok, index, cb)
     recipients = recipients_for(entry, tok, index, actors)
+    if not recipients:  # "would welcome Syria joining BRICS": the clause's subject is the one concerned
+        for comp in children(tok, "ccomp"):
+            recipients = without(actors_of(subject_of(comp), index), actors)
+            if recipients:
+                break
+    if not recipients:  # "launch an attack to punish Tehran": the purpose names the target
+        recipients = _purpose_recipients(tok, index, actors)
     if is_passive(tok) and not recipients and "dobj" not in entry.recipient:
         recipients = without(actors_of(direct_object(tok), index), actors)
     return Frame(head=tok, entry=entry, type=entry.type, actors=actors, recipients=recipients,
-                 context=clause_context(tok, entry, cb), rule=entry.id)
+                 context=clause_context(tok, entry, cb), rule=entry.id, has_subject=not is_passive(tok))
+
+
+def _speaker_for_pronoun(tok: Token, index: MentionIndex, cb: Codebook) -> list[ActorRef]:
+    """"Hamas said it would ...", "the rebels said they would ...": an unresolved pronoun subject of
+    reported speech is the reporter."""
+    reporter = in_reported_speech(tok, cb)
+    if reporter is None:
+        return []
+    return actors_of(subject_of(reporter), index)
+
+
+def _purpose_recipients(tok: Token, index: MentionIndex, actors: list[ActorRef]) -> list[ActorRef]:
+    for clause in tok.children:
+        if clause.dep_ in ("advcl", "xcomp") and any(c.lower_ == "to" and c.dep_ == "aux" for c in clause.children):
+            found = without(actors_of(direct_object(clause), index), actors)
+            if found:
+                return found
+    return []
 
 
 def noun_actors(tok: Token, index: MentionIndex) -> list[ActorRef]:
@@ -400,6 +451,7 @@ def _verb_or_light_frame(tok: Token, index: MentionIndex, cb: Codebook) -> Frame
                 more = recipients_for(noun_entry, tok, index, frame.actors)
                 frame.recipients = distinct(frame.recipients + more)
                 frame.head, frame.confidence = tok, 0.75
+                frame.has_subject = not is_passive(tok)
                 frame.rule = f"{noun_entry.id}+light:{lemma}"
                 frame.consumed.add(obj.i)
                 return frame
