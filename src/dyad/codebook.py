@@ -78,6 +78,10 @@ class Codebook:
         return plover_type in self.hostile_types
 
 
+def _flag(value) -> bool:
+    return value is True or str(value).lower() == "true"
+
+
 def _as_list(value) -> list:
     if value is None:
         return []
@@ -94,13 +98,13 @@ def _entries(raw: dict, kind: str) -> list[Entry]:
             context=tuple(_as_list(raw.get("context"))),
             recipient=tuple(_OBJECT_SOURCES.get(r, r) for r in _as_list(raw.get("recipient"))),
             objects=frozenset(str(o).lower() for o in _as_list(raw.get("objects"))),
-            objects_actor=bool(raw.get("objects_actor")), objects_none=bool(raw.get("objects_none")),
-            particle=raw.get("particle"), symmetric=bool(raw.get("symmetric")),
-            symmetric_if_plural=bool(raw.get("symmetric_if_plural")), modal=bool(raw.get("modal")),
-            needs_recipient=bool(raw.get("needs_recipient")),
-            needs_complement=bool(raw.get("needs_complement")),
-            only_with_between=bool(raw.get("only_with_between")),
-            only_with_actor=bool(raw.get("only_with_actor")),
+            objects_actor=_flag(raw.get("objects_actor")), objects_none=_flag(raw.get("objects_none")),
+            particle=raw.get("particle"), symmetric=_flag(raw.get("symmetric")),
+            symmetric_if_plural=_flag(raw.get("symmetric_if_plural")), modal=_flag(raw.get("modal")),
+            needs_recipient=_flag(raw.get("needs_recipient")),
+            needs_complement=_flag(raw.get("needs_complement")),
+            only_with_between=_flag(raw.get("only_with_between")),
+            only_with_actor=_flag(raw.get("only_with_actor")),
             **({"doers": tuple(_as_list(raw["doers"]))} if raw.get("doers") else {}),
         ))
     return out
@@ -115,9 +119,19 @@ def _index(entries: list[Entry]) -> dict[str, list[Entry]]:
     return index
 
 
+class _WordLoader(yaml.SafeLoader):
+    """YAML 1.1 reads on/off/yes/no as booleans; in a word list they are words ("sanctions on X")."""
+
+
+_WordLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _read(path: Path | str) -> dict:
     with open(path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
+        return yaml.load(handle, Loader=_WordLoader) or {}
 
 
 def _merge(base: dict, extra: dict) -> dict:

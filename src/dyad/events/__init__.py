@@ -36,8 +36,9 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
             heads = {f.head.i for f in frames}
             for frame in frames:
                 # a photo caption shows one moment: its date is every event's date
+                stated = _dates(sent, document.published, "future") if frame.irrealis == "future" else dates
                 when = (caption_date, caption_date.text) if caption_date else \
-                    _date_for(frame, dates, previous_date, heads)
+                    _date_for(frame, stated, previous_date, heads)
                 events.append(_event(frame, sent, part, index, document, codebook, when, len(events)))
             previous_date = _explicit_sentence_date(dates)
     return _deduplicate(events)
@@ -128,11 +129,11 @@ def _same_happening(a: Event, b: Event) -> bool:
 
 # ------------------------------------------------------------------------------------------ dates
 
-def _dates(sent: Span, reference: str | None):
+def _dates(sent: Span, reference: str | None, prefer: str = "past"):
     from .. import dates as dates_module
 
     try:
-        found = dates_module.dates_in_span(sent, reference)
+        found = dates_module.dates_in_span(sent, reference, prefer)
     except Exception:  # a date we cannot read must not lose the event
         return []
     tokens = []

@@ -22,6 +22,8 @@ _AUTHORED_NOUNS = {"demand", "demands", "request", "requests", "proposal", "prop
                    "calls", "invitation", "appeal", "pressure", "plea", "ultimatum", "message", "letter"}
 _PLACE_PREPS = {"in", "from"}
 _NAMED_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
+_QUANTITY_NOUNS = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "million", "millions",
+                   "group", "number", "crowd", "crowds", "scores", "tens", "band", "contingent", "some", "many"}
 _FIRST_PERSON = {"we", "us", "our", "ours", "ourselves"}
 # A person is more specific than a body of the same state, which is more specific than the state.
 _SPECIFICITY = {"person": 3, "organization": 2, "group": 2, "state": 1}
@@ -74,6 +76,10 @@ def actors_of(head: Token | None, index: MentionIndex) -> list[ActorRef]:
     """
     if head is None:
         return []
+    if head.lemma_.lower() in _QUANTITY_NOUNS:  # "thousands of demonstrators": the people counted
+        counted = [o for p in head.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children]
+        if counted:
+            head = counted[0]
     found = _named_actors(head, index)
     sector = index.actor_nouns.get(head.lemma_.lower()) or index.actor_nouns.get(head.lower_)
     if not found and sector:
