@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .gazetteer import load_gazetteer
 from .kb import Entry, KnowledgeBase, Title, slugify
 from .records import ActorRef, Document, Mention
 
@@ -24,6 +25,8 @@ SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 NAME_SLOT_LABELS = {"", "PERSON", "ORG", "NORP", "GPE", "FAC", "LOC"}
 JOINERS = {"and", ",", "&", "as well as"}
 QUOTE_CHARS = '"“”'
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+PLACE_PREPS = {"in", "at", "near", "from", "outside", "into", "around"}
 
 
 @dataclass
@@ -55,23 +58,88 @@ class SentenceReader:
         self.fillers = set(self.refs.get("descriptor_fillers", []))
         self.taken = [False] * len(self.tokens)
         self.entity_at: dict[int, tuple[int, Entry | None]] = {}  # start -> (end, entry; None = unknown person)
+        self.gazetteer = load_gazetteer()
+        self.place_stopwords = set(self.refs.get("not_places", []))
         self._index_entities()
+        self._index_surnames()
+        self.end_at = {end: start for start, (end, _) in self.entity_at.items()}
 
     def _index_entities(self) -> None:
         base = self.sent.start
+        unknown = []
         for ent in self.sent.ents:
             entry = self.kb.lookup(ent.text)
-            surname = len(ent) == 1 and _surname_key(ent.text) in self.known_surnames
-            if entry is None and not surname and (ent.label_ != "PERSON" or ent.text in self.kb.not_actors):
+            if entry is None:
+                unknown.append(ent)
+            else:
+                self.entity_at[ent.start - base] = (ent.end - base, entry)
+        self.context = frozenset(e.code for _, e in self.entity_at.values() if e and e.kind == "state")
+        self._recontext_seats()
+        for ent in unknown:
+            self._index_unknown(ent)
+        self._index_untagged_places()
+    def _index_unknown(self, ent) -> None:
+        """A name the KB does not know: a place in a state, a surname seen before, or a new person."""
+        base = self.sent.start
+        start, end = ent.start - base, ent.end - base
+        place = self._place_entry(start, end, ent.label_)
+        if place is not None:
+            self.entity_at[start] = (end, place)
+            return
+        surname = len(ent) == 1 and _surname_key(ent.text) in self.known_surnames
+        if not surname and (ent.label_ != "PERSON" or ent.text in self.kb.not_actors):
+            return
+        if _looks_like_name(ent):
+            self.entity_at[start] = (end, None)
+
+    def _place_entry(self, start: int, end: int, label: str) -> Entry | None:
+        """A city or region standing for its state: tagged as a place, or any capitalised name after "in",
+        "at", "near", "from" or "the town of" (the tagger often takes a small town for a person)."""
+        if label not in PLACE_LABELS and not (label in NAME_SLOT_LABELS and self._after_place_word(start)):
+            return None
+        text = self.sent[start:end].text
+        if not text[:1].isupper() or text.lower() in self.place_stopwords:
+            return None
+        place = self.gazetteer.resolve(text[4:] if text.startswith(("the ", "The ")) else text, self.context)
+        return Entry("state", place.country, "place") if place else None
+
+    def _after_place_word(self, i: int) -> bool:
+        before = self.words[max(i - 2, 0):i]
+        return bool(before) and (before[-1] in PLACE_PREPS or before[-1] == "of" and before[:1] and
+                                 before[0] in self.refs.get("place_nouns", []))
+
+    def _recontext_seats(self) -> None:
+        """ "Tripoli, the north Lebanese port": a seat of power whose name a place in a state named beside it
+        shares stands for that place."""
+        for start, (end, entry) in list(self.entity_at.items()):
+            if entry is None or entry.how != "capital" or entry.kind != "state":
                 continue
-            if entry is None and not _looks_like_name(ent):
+            around = {e.code for s, (_, e) in self.entity_at.items() if s != start and e and e.kind == "state"}
+            if entry.code in around:
                 continue
-            self.entity_at[ent.start - base] = (ent.end - base, entry)
+            others = [p for p in self.gazetteer.candidates(self.sent[start:end].text) if p.country in around]
+            if others:
+                self.entity_at[start] = (end, Entry("state", others[0].country, "place"))
+
+    def _index_untagged_places(self) -> None:
+        i = 0
+        while i < len(self.tokens):
+            j = i
+            while j < len(self.tokens) and not self.tokens[j].ent_type_ and self.tokens[j].pos_ == "PROPN" \
+                    and self.tokens[j].text[:1].isupper():
+                j += 1
+            if j > i and self.entity_at.get(i) is None and self._after_place_word(i):
+                place = self._place_entry(i, j, "")
+                if place is not None:
+                    self.entity_at[i] = (j, place)
+            i = max(j, i + 1)
+
+    def _index_surnames(self) -> None:
+        base = self.sent.start
         for token in self.sent:  # a surname the tagger missed altogether
             i = token.i - base
             if token.pos_ == "PROPN" and not token.ent_type_ and _surname_key(token.text) in self.known_surnames:
                 self.entity_at[i] = (i + 1, None)
-        self.end_at = {end: start for start, (end, _) in self.entity_at.items()}
 
     def place_at(self, i: int) -> tuple[int, Entry] | None:
         found = self.entity_at.get(i)
@@ -549,7 +617,8 @@ def _resolve(cand: Candidate, reader: SentenceReader, part, resolver: Resolver) 
             for member in mention.members:
                 resolver.note(member, _is_subject(reader, cand), office)
         else:
-            resolver.note(mention.actor, _is_subject(reader, cand), office, _is_modifier(reader, cand))
+            modifier = _is_modifier(reader, cand) or mention.how == "place"  # a town is not a party
+            resolver.note(mention.actor, _is_subject(reader, cand), office, modifier)
     return mention
 
 

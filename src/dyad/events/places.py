@@ -16,7 +16,8 @@ _MEDIA_WORDS = {"agency", "news", "newspaper", "daily", "television", "tv", "rad
 
 def location_of(head: Token, sent: Span) -> str | None:
     """The place an "in/at X" phrase on the predicate (or the verb governing a nominal one) names."""
-    for tok in (head, head.head):
+    objects = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass")]
+    for tok in (head, *objects, head.head):
         for prep in tok.children:
             if prep.dep_ != "prep" or prep.lower_ not in _PLACE_PREPS:
                 continue
@@ -37,6 +38,11 @@ def _place_in(prep: Token) -> str | None:
             if len(nxt) >= 2 and nxt[0].text == "," and nxt[1].ent_type_ == "GPE" and nxt[1].i < hi:
                 text = doc[ent.start:ent.end + 2].text
             return text
+    # a proper noun the tagger left unlabelled ("in Lima"): a place unless it is tagged as something else
+    for obj in prep.children:
+        if obj.dep_ == "pobj" and obj.pos_ == "PROPN" and obj.ent_type_ in ("", "GPE", "LOC", "FAC"):
+            words = [t for t in obj.subtree if t.pos_ == "PROPN" or t.text == ","]
+            return doc[words[0].i:words[-1].i + 1].text.strip(" ,")
     return None
 
 

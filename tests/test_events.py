@@ -1,0 +1,150 @@
+"""The events stage, end to end through the pipeline, on sentences written for these tests."""
+from __future__ import annotations
+
+import pytest
+
+from dyad.records import Document
+
+
+@pytest.fixture(scope="module")
+def code(pipeline):
+    """code(text, published=...) -> the events of a one-paragraph document."""
+    def _code(text: str, published: str | None = "2025-03-12", doc_id: str = "t"):
+        return pipeline.extract(Document(id=doc_id, text=text, published=published)).events
+    return _code
+
+
+def only(events, plover_type):
+    found = [e for e in events if e.type == plover_type]
+    assert len(found) == 1, [(e.type, e.rule) for e in events]
+    return found[0]
+
+
+def codes(refs):
+    return sorted(r.code for r in refs if r.code)
+
+
+def test_signing_is_support_and_compound_actors_make_one_event(code):
+    events = code("Chile and Peru signed a fisheries treaty in Lima on Monday.")
+    event = only(events, "SUPPORT")
+    assert codes(event.actors) == ["CHL", "PER"] and event.recipients == []
+    assert event.symmetric and event.rule == "support.sign"
+    assert (event.date, event.date_precision, event.date_text) == ("2025-03-10", "day", "on Monday")
+    assert event.location == "Lima"
+
+
+def test_a_promised_signing_is_agree_with_aux_future(code):
+    event = only(code("Chile and Peru will sign a fisheries treaty next month."), "AGREE")
+    assert event.aux == "future" and event.rule.startswith("support.sign>")
+    assert (event.date, event.date_precision) == ("2025-04", "month")
+
+
+def test_a_planned_meeting_is_agree_dated_forward(code):
+    event = only(code("Colombia and Ecuador will hold talks in Quito on Friday."), "AGREE")
+    assert event.date == "2025-03-14", "a future Friday, not the past one"
+
+
+def test_light_verb_and_counterpart(code):
+    event = only(code("Japan's foreign minister held talks with his South Korean counterpart in Seoul."), "CONSULT")
+    assert codes(event.actors) == ["JPN"] and codes(event.recipients) == ["KOR"]
+
+
+def test_negated_attendance_keeps_its_type_marked_negation(code):
+    event = only(code("The Brazilian president did not attend the summit in Lisbon."), "CONSULT")
+    assert event.aux == "negation" and codes(event.actors) == ["BRA"]
+
+
+def test_refusing_is_reject_but_refusing_to_comment_is_no_event(code):
+    assert only(code("Hungary refused to join the mission."), "REJECT").rule == "reject.refuse"
+    assert code("Hungary refused to comment on the mission.") == []
+
+
+def test_an_accusation_and_the_alleged_act(code):
+    events = code("Morocco accused Algeria of arming separatist fighters.")
+    accuse = only(events, "ACCUSE")
+    assert codes(accuse.actors) == ["MAR"] and codes(accuse.recipients) == ["DZA"]
+    alleged = [e for e in events if e.alleged]
+    assert len(alleged) == 1 and codes(alleged[0].actors) == ["DZA"], "the accused is the doer of the alleged act"
+
+
+def test_passive_with_agent(code):
+    event = only(code("Sanctions were imposed on Belarus by the European Union on Friday.", "2025-03-14"), "SANCTION")
+    assert codes(event.actors) == ["EU"] and codes(event.recipients) == ["BLR"]
+    assert event.date == "2025-03-14", "a Friday story's 'on Friday' is that day"
+
+
+def test_reported_obligation_is_a_request(code):
+    event = only(code("Ghana said Togo must reopen the border crossing."), "REQUEST")
+    assert codes(event.actors) == ["GHA"] and codes(event.recipients) == ["TGO"]
+
+
+def test_a_promise_held_over_a_condition_is_a_threat(code):
+    events = code("Pakistan will withdraw its ambassador from Kabul unless the Taliban hand over the suspects.")
+    event = only(events, "THREATEN")
+    assert codes(event.actors) == ["PAK"] and codes(event.recipients) == ["AFG"]
+    assert all(e.type != "RETREAT" for e in events), "the condition is not reported as happening"
+
+
+def test_readiness_to_give_is_agree(code):
+    event = only(code("Egypt is ready to send food and medicine to Sudan."), "AGREE")
+    assert codes(event.recipients) == ["SDN"] and "humanitarian" in event.context
+
+
+def test_denial_is_reject_and_the_denied_act_is_not_reported(code):
+    events = code("Tehran denied that it had supplied drones to Moscow.")
+    assert [e.type for e in events] == ["REJECT"]
+    assert codes(events[0].recipients) == ["RUS"]
+
+
+@pytest.mark.parametrize("text, plover_type, actor, recipient", [
+    ("Indian troops shelled Pakistani positions along the frontier.", "ASSAULT", "IND", "PAK"),
+    ("Kenyan police arrested twelve Somali nationals in Nairobi.", "COERCE", "KEN", "SOM"),
+    ("Armenia freed four Azerbaijani soldiers on Wednesday.", "RETREAT", "ARM", "AZE"),
+    ("Canada praised Mexico for its response to the floods.", "SUPPORT", "CAN", "MEX"),
+    ("Germany urged Serbia to recognise Kosovo.", "REQUEST", "DEU", "SRB"),
+    ("Norway rejected Russia's proposal to share the fishing zone.", "REJECT", "NOR", "RUS"),
+    ("Greece threatened to block Turkey's bid to join the bloc.", "THREATEN", "GRC", "TUR"),
+    ("Ethiopia lifted sanctions on Eritrea.", "RETREAT", "ETH", "ERI"),
+])
+def test_directed_events(code, text, plover_type, actor, recipient):
+    event = only(code(text), plover_type)
+    assert codes(event.actors) == [actor] and codes(event.recipients) == [recipient]
+    assert event.evidence["text"] == text and event.evidence["start"] == 0 and event.evidence["end"] == len(text)
+
+
+@pytest.mark.parametrize("text, plover_type", [
+    ("Vietnam deployed warships near the disputed islands.", "MOBILIZE"),
+    ("Australia and Japan launched joint naval exercises off Darwin.", "COOPERATE"),
+    ("The signing of the border accord by Bolivia and Paraguay drew praise.", "SUPPORT"),
+    ("The Philippine government lifted the ban on opposition rallies.", "CONCEDE"),
+])
+def test_undirected_events(code, text, plover_type):
+    event = only(code(text), plover_type)
+    assert event.actors and event.confidence > 0
+
+
+def test_previous_sentence_gives_the_date_to_a_past_report(code):
+    text = "On Wednesday, Chile's foreign minister met her Argentine counterpart in Santiago. The two signed a water accord."
+    events = code(text, "2025-03-14")
+    assert {e.type: e.date for e in events} == {"CONSULT": "2025-03-12", "SUPPORT": "2025-03-12"}
+
+
+def test_without_a_publication_date_relative_dates_stay_unresolved(code):
+    event = only(code("Armenia freed four Azerbaijani soldiers on Wednesday.", None), "RETREAT")
+    assert event.date is None
+
+
+def test_one_happening_told_twice_is_one_event(code):
+    text = "Chile and Peru sign fisheries treaty\nChile and Peru signed a fisheries treaty in Lima on Monday."
+    assert len([e for e in code(text) if e.type == "SUPPORT"]) == 1
+
+
+def test_we_in_a_quotation_is_the_speaker_state(code):
+    text = "\u201cWe are expanding cooperation with Brazil,\u201d said Indian Foreign Minister Subrahmanyam Jaishankar."
+    event = only(code(text), "COOPERATE")
+    assert codes(event.actors) == ["IND"] and codes(event.recipients) == ["BRA"]
+
+
+def test_ids_are_stable_across_runs(code):
+    text = "Indian troops shelled Pakistani positions along the frontier."
+    assert [e.event_id for e in code(text, doc_id="x")] == [e.event_id for e in code(text, doc_id="x")]
