@@ -32,8 +32,8 @@ TABLES = tuple(COLUMNS)
 
 
 def table_rows(store: Store, table: str) -> list[dict[str, Any]]:
-    if table == "events":
-        return store.events()
+    if table == "events":  # an export reads like the documents; `dyad events` shows the timeline
+        return store.events(chronological=False)
     if table == "quotes":
         return store.quotes()
     if table == "facts":

@@ -15,7 +15,7 @@ counterpart, pronoun, plural (with ``members``), anaphor ("the bloc").
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .gazetteer import load_gazetteer
 from .kb import Entry, KnowledgeBase, Title, slugify
@@ -56,12 +56,15 @@ class SentenceReader:
         self.words = [t.lower_ for t in self.tokens]
         self.refs = kb.references
         self.fillers = set(self.refs.get("descriptor_fillers", []))
+        self.same_side = set(self.refs.get("same_side_suffixes", []))
+        self.modifiers = self.refs.get("title_modifiers", {})
         self.taken = [False] * len(self.tokens)
         self.entity_at: dict[int, tuple[int, Entry | None]] = {}  # start -> (end, entry; None = unknown person)
         self.gazetteer = load_gazetteer()
         self.place_stopwords = set(self.refs.get("not_places", []))
         self._index_entities()
         self._index_surnames()
+        self._join_peoples()
         self.end_at = {end: start for start, (end, _) in self.entity_at.items()}
 
     def _index_entities(self) -> None:
@@ -133,6 +136,17 @@ class SentenceReader:
                 if place is not None:
                     self.entity_at[i] = (j, place)
             i = max(j, i + 1)
+
+    def _join_peoples(self) -> None:
+        """ "Bosnian Serbs", "Iraqi Kurds": a state's adjective before a people's plural name is that state."""
+        for start, (end, entry) in sorted(self.entity_at.items()):
+            if entry is None or entry.how != "demonym" or entry.kind != "state" or end >= len(self.tokens):
+                continue
+            nxt = self.tokens[end]
+            if nxt.tag_ in ("NNPS", "NNS") and nxt.text[:1].isupper() and nxt.ent_type_ in ("NORP", "") \
+                    and self.tokens[end - 1].tag_ == "JJ":
+                following = self.entity_at.pop(end, None)
+                self.entity_at[start] = ((following[0] if following else end + 1), entry)
 
     def _index_surnames(self) -> None:
         base = self.sent.start
@@ -217,6 +231,13 @@ class SentenceReader:
                 cand.places.insert(0, place[1])
                 cand.place_how = place[1].how
                 i, start = place_start - 1, place_start
+            elif word in self.same_side and i > 1 and self.words[i - 1] == "-" and self.end_at.get(i - 1) is not None:
+                i -= 2  # "Vietnamese-led forces" are Vietnam's
+            elif word in self.modifiers and not cand.places and not self.taken[i] and cand.title is not None \
+                    and self.tokens[i].dep_ in ("compound", "amod"):
+                if cand.title.kind == "office":  # "rebel leaders" lead rebels
+                    cand.title = replace(cand.title, sector=self.modifiers[word])
+                start, i = i, i - 1
             elif (word in self.fillers or word in ("both", "two")) and not self.taken[i]:
                 if word in ("his", "her", "their", "both", "two"):
                     start = i

@@ -183,9 +183,11 @@ class Store:
         return rows[0] if rows else None
 
     def events(self, between: tuple[str, str] | None = None, type: str | None = None,
-               since: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+               since: str | None = None, limit: int | None = None,
+               chronological: bool = True) -> list[dict[str, Any]]:
         """Events, optionally between two actors (codes or actor ids, either direction), of one type,
-        dated on or after `since` (a month-dated event counts when its month is `since`'s or later)."""
+        dated on or after `since` (a month-dated event counts when its month is `since`'s or later);
+        by date, or in reading order (document, then position) when not `chronological`."""
         clauses, params = [], []
         if between:
             for side in between:
@@ -198,8 +200,8 @@ class Store:
             clauses.append("date IS NOT NULL AND date >= substr(?, 1, length(date))")
             params.append(since)
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        sql = (f"SELECT * FROM events {where} ORDER BY date NULLS LAST, {ORDER['events']}"
-               + (f" LIMIT {int(limit)}" if limit else ""))
+        order = f"date NULLS LAST, {ORDER['events']}" if chronological else ORDER["events"]
+        sql = f"SELECT * FROM events {where} ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit else "")
         return [export_event(r) for r in self._select(sql, params, "events")]
 
     def quotes(self) -> list[dict[str, Any]]:
