@@ -161,6 +161,11 @@ class SentenceReader:
             return found[0], found[1]
         return None
 
+    def sole_state(self) -> str | None:
+        """The state named in this sentence, when exactly one is."""
+        codes = {e.code for _, e in self.entity_at.values() if e is not None and e.kind == "state"}
+        return codes.pop() if len(codes) == 1 else None
+
     def person_at(self, i: int) -> int | None:
         found = self.entity_at.get(i)
         if found and (found[1] is None or found[1].kind == "person"):
@@ -403,6 +408,7 @@ class Seen:
     subject: bool
     office: str | None = None
     modifier: bool = False  # "US" in "the US dollar": named in passing, not a participant
+    plural: bool = False  # "Libyan rebels", "the Nigerians": what "they" can stand for
 
 
 class Resolver:
@@ -463,8 +469,9 @@ class Resolver:
         return ActorRef(text, name, place.code, title.sector, None, "person"), "title"
 
     # --- discourse memory
-    def note(self, ref: ActorRef, subject: bool, office: str | None = None, modifier: bool = False) -> None:
-        seen = Seen(ref, self.sentence, subject, office, modifier)
+    def note(self, ref: ActorRef, subject: bool, office: str | None = None, modifier: bool = False,
+             plural: bool = False) -> None:
+        seen = Seen(ref, self.sentence, subject, office, modifier, plural)
         (self.people if ref.kind == "person" else self.places).append(seen)
         if ref.kind == "person" and ref.actor_id and ref.name:
             self._remember_name(ref, [ref.name])
@@ -488,6 +495,19 @@ class Resolver:
             pool = [s for s in self.places if s.sentence == self.sentence - window and s.subject]
             if pool:
                 return pool[-1].actor
+        return None
+
+    def last_plural_subject(self) -> ActorRef | None:
+        """ "They": a plural subject ("Afghan rebels") of this sentence, unless actors joined by "and" came
+        later; then one of the last sentence."""
+        for window in (0, 1):
+            sentence = self.sentence - window
+            pool = [s for s in self.places + self.people if s.sentence == sentence and s.subject and s.plural]
+            joined = any(when == sentence for when, _ in self.groups)
+            if pool and not joined:
+                return pool[-1].actor
+            if joined:
+                return None
         return None
 
     def last_of_kind(self, kinds: tuple[str, ...]) -> ActorRef | None:
@@ -639,7 +659,8 @@ def _resolve(cand: Candidate, reader: SentenceReader, part, resolver: Resolver) 
                 resolver.note(member, _is_subject(reader, cand), office)
         else:
             modifier = _is_modifier(reader, cand) or mention.how == "place"  # a town is not a party
-            resolver.note(mention.actor, _is_subject(reader, cand), office, modifier)
+            plural = cand.plural or reader.tokens[cand.end - 1].tag_ in ("NNS", "NNPS")
+            resolver.note(mention.actor, _is_subject(reader, cand), office, modifier, plural)
     return mention
 
 
@@ -682,7 +703,7 @@ def _named_official(cand, reader, part, resolver: Resolver, places: list[Entry])
     refs = []
     for k, (start, end) in enumerate(cand.names):
         place = places[k] if cand.plural and k < len(places) else places[0] if places else None
-        hint = place.code if place else None
+        hint = place.code if place else reader.sole_state()  # "President X" with one state in the sentence
         ref, how = resolver.person_ref(reader.sent[start:end].text, hint, cand.title)
         if ref.sector is None and place is not None:
             ref.sector = place.sector
@@ -764,6 +785,9 @@ def _resolve_pronoun(cand, reader: SentenceReader, part, resolver: Resolver) -> 
             return None
         ref = resolver.last_place_subject()
         return _make(part, reader, cand, _retext(ref, reader, cand), "pronoun") if ref else None
+    subject = resolver.last_plural_subject()
+    if subject is not None:
+        return _make(part, reader, cand, _retext(subject, reader, cand), "pronoun")
     members = resolver.recent_group("any")
     if len(members) < 2:
         return None

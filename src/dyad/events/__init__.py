@@ -36,9 +36,9 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
             heads = {f.head.i for f in frames}
             for frame in frames:
                 # a photo caption shows one moment: its date is every event's date
-                stated = _dates(sent, document.published, "future") if frame.irrealis == "future" else dates
+                ahead = _dates(sent, document.published, "future") if frame.irrealis == "future" else None
                 when = (caption_date, caption_date.text) if caption_date else \
-                    _date_for(frame, stated, previous_date, heads)
+                    _date_for(frame, dates, previous_date, heads, ahead)
                 events.append(_event(frame, sent, part, index, document, codebook, when, len(events)))
             previous_date = _explicit_sentence_date(dates)
     return _deduplicate(events)
@@ -152,8 +152,10 @@ def _anchor(tok: Token, heads: set[int]) -> Token:
     return cur
 
 
-def _date_for(frame: Frame, dates, previous_date, heads: set[int]):
-    """The date stated for this predicate's clause or a clause governing it; else the sentence before's."""
+def _date_for(frame: Frame, dates, previous_date, heads: set[int], ahead=None):
+    """The date stated for this predicate's clause or a clause governing it; else the sentence before's.
+    A date on a planned action itself looks forward (`ahead`); one on the report of it ("said on
+    Thursday that ... would") looks back."""
     if not dates:
         # a simple-past report goes on with the moment the sentence before gave ("On Wednesday, A met B.
         # The two signed ..."); a present or perfect one does not
@@ -162,8 +164,11 @@ def _date_for(frame: Frame, dates, previous_date, heads: set[int]):
         return None, None
     governing = {frame.head.i} | {t.i for t in frame.head.ancestors}
     candidates = []
-    for span, resolved in dates:
-        if resolved.value and _anchor(span.root, heads).i in governing:
+    for n, (span, resolved) in enumerate(dates):
+        anchor = _anchor(span.root, heads)
+        if ahead and anchor.i == frame.head.i and n < len(ahead):
+            span, resolved = ahead[n]
+        if resolved.value and anchor.i in governing:
             candidates.append((abs(span.root.i - frame.head.i), resolved, span))
     if not candidates:
         return None, None

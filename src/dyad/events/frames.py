@@ -379,8 +379,11 @@ def noun_actors(tok: Token, index: MentionIndex) -> list[ActorRef]:
     """Doers of a nominal event: "Iran's barrage", "an Israeli attack", "attack by Israel"."""
     found = []
     for child in tok.children:
-        if child.dep_ in ("poss", "amod", "compound", "nmod"):
+        if child.dep_ in ("poss", "amod", "nmod"):
             found.extend(actors_of(child, index))
+        elif child.dep_ == "compound":  # "a Hamas attack", but not "the Gaza war": a place is no doer
+            found.extend(a for m in index.on_token(child) if m.how not in ("name", "capital", "place")
+                         or m.actor.kind != "state" for a in actors_of(child, index))
     for obj in prep_objects(tok, "by"):
         found.extend(actors_of(obj, index))
     return distinct(found)
