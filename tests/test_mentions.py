@@ -152,3 +152,59 @@ def test_pleonastic_it_and_quoted_pronouns_are_left_alone(resolve):
 def test_sentence_initial_alias_with_article(resolve):
     m = find(resolve("The Islamic Republic rejected the offer."), "The Islamic Republic")
     assert m.actor.code == "IRN"
+
+
+# --- places, peoples, "-led", sector modifiers, "they", context states, bare bodies
+def test_city_tagged_as_place_stands_for_its_state(resolve):
+    m = find(resolve("Mortar rounds landed in Mosul overnight."), "Mosul")
+    assert (m.actor.code, m.actor.kind, m.how) == ("IRQ", "state", "place")
+
+
+def test_town_after_preposition_is_a_place_whatever_its_tag(resolve):
+    mentions = resolve("Farmers gathered in the town of Cizre and later near Sivas.")
+    assert {find(mentions, "Cizre").actor.code, find(mentions, "Sivas").actor.code} == {"TUR"}
+
+
+def test_region_core_and_subdivision(resolve):
+    mentions = resolve("Aid convoys reached Darfur after leaving North Kordofan State.")
+    assert find(mentions, "Darfur").actor.code == "SDN"
+    assert find(mentions, "North Kordofan State").actor.code == "SDN"
+
+
+def test_shared_city_name_follows_the_state_named_beside_it(resolve):
+    m = find(resolve("Fighting spread to Tripoli, the main Lebanese city of the north."), "Tripoli")
+    assert (m.actor.code, m.how) == ("LBN", "place")
+
+
+def test_adjective_before_a_people_is_the_state(resolve):
+    m = find(resolve("Iraqi Kurds voted in large numbers."), "Iraqi Kurds")
+    assert m.actor.code == "IRQ"
+
+
+def test_led_forces_belong_to_the_leading_state(resolve):
+    m = find(resolve("French-led forces secured the airport."), "French-led forces")
+    assert (m.actor.code, m.actor.sector) == ("FRA", "MIL")
+
+
+def test_sector_word_before_a_title(resolve):
+    m = find(resolve("Chadian rebel leaders rejected the offer."), "Chadian rebel leaders")
+    assert (m.actor.code, m.actor.sector) == ("TCD", "REB")
+
+
+def test_they_is_the_plural_subject(resolve):
+    mentions = resolve("Malian soldiers crossed the river. They met Nigerien officers.")
+    they = find(mentions, "They")
+    assert (they.actor.code, they.actor.sector) == ("MLI", "MIL")
+
+
+def test_unknown_president_takes_the_sole_state_of_the_sentence(resolve):
+    m = find(resolve("President Amara Tenko toured Bamako on Friday."), "President Amara Tenko")
+    assert m.actor.code == "MLI"
+    m = find(resolve("President Amara Tenko phoned Ghana and Togo."), "President Amara Tenko")
+    assert m.actor.code is None
+
+
+def test_bare_security_council_is_the_un_body_but_not_a_states(resolve):
+    assert find(resolve("The Security Council voted on Monday."), "The Security Council").actor.code == "UNSC"
+    mentions = resolve("Russia's Security Council met on Monday.")
+    assert all(m.actor.code != "UNSC" for m in mentions)

@@ -37,13 +37,17 @@ class Entry:
     modal: bool = False  # carries an attitude towards a complement: pledge to, demand that, refuse to
     needs_recipient: bool = False
     needs_complement: bool = False  # "declined to attend", not "trade declined"
+    needs_partner: bool = False  # a second party (plural doers or a recipient): "set up a joint commission"
+    requires_word: str | None = None  # a word the predicate must govern: "held Iran responsible"
+    alone_type: str | None = None  # the type when done by one party alone (drills: MOBILIZE, not COOPERATE)
     only_with_between: bool = False
     only_with_actor: bool = False
     doers: tuple[str, ...] = ("poss", "amod", "compound", "nmod", "by")  # nominal events: who acts
 
     @property
     def specificity(self) -> int:
-        return 2 * bool(self.objects) + bool(self.particle) + bool(self.objects_actor) + bool(self.objects_none)
+        return (2 * bool(self.objects) + bool(self.particle) + bool(self.objects_actor) + bool(self.objects_none)
+                + bool(self.requires_word))
 
 
 @dataclass
@@ -103,6 +107,8 @@ def _entries(raw: dict, kind: str) -> list[Entry]:
             symmetric_if_plural=_flag(raw.get("symmetric_if_plural")), modal=_flag(raw.get("modal")),
             needs_recipient=_flag(raw.get("needs_recipient")),
             needs_complement=_flag(raw.get("needs_complement")),
+            needs_partner=_flag(raw.get("needs_partner")), requires_word=raw.get("requires_word"),
+            alone_type=raw.get("alone_type"),
             only_with_between=_flag(raw.get("only_with_between")),
             only_with_actor=_flag(raw.get("only_with_actor")),
             **({"doers": tuple(_as_list(raw["doers"]))} if raw.get("doers") else {}),

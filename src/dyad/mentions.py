@@ -57,6 +57,7 @@ class SentenceReader:
         self.refs = kb.references
         self.fillers = set(self.refs.get("descriptor_fillers", []))
         self.same_side = set(self.refs.get("same_side_suffixes", []))
+        self.bare_bodies = {k.lower(): v for k, v in (self.refs.get("bare_bodies") or {}).items()}
         self.modifiers = self.refs.get("title_modifiers", {})
         self.taken = [False] * len(self.tokens)
         self.entity_at: dict[int, tuple[int, Entry | None]] = {}  # start -> (end, entry; None = unknown person)
@@ -85,7 +86,7 @@ class SentenceReader:
         """A name the KB does not know: a place in a state, a surname seen before, or a new person."""
         base = self.sent.start
         start, end = ent.start - base, ent.end - base
-        place = self._place_entry(start, end, ent.label_)
+        place = self._place_entry(start, end, ent.label_) or self._bare_body(start, end)
         if place is not None:
             self.entity_at[start] = (end, place)
             return
@@ -94,6 +95,22 @@ class SentenceReader:
             return
         if _looks_like_name(ent):
             self.entity_at[start] = (end, None)
+
+    def _bare_body(self, start: int, end: int) -> Entry | None:
+        """ "The Security Council" with no state before it is the UN's; "Russia's Security Council" and
+        "secretary of the Security Council" are left to the title reader."""
+        words = self.words[start:end]
+        words = words[1:] if words[:1] == ["the"] else words
+        code = self.bare_bodies.get(" ".join(words))
+        before = [w for w in self.words[max(start - 2, 0):start] if w != "the"]
+        if code is None or before[-1:] and (before[-1] in ("of", "'s", "’s") or self.end_at_any(start)):
+            return None
+        return Entry("organization", code, "name")
+
+    def end_at_any(self, i: int) -> bool:
+        """Whether a known name ends right before token i (skipping "the")."""
+        j = i - 1 if self.words[i - 1:i] == ["the"] else i
+        return any(end == j and e is not None for end, e in self.entity_at.values())
 
     def _place_entry(self, start: int, end: int, label: str) -> Entry | None:
         """A city or region standing for its state: tagged as a place, or any capitalised name after "in",

@@ -56,6 +56,8 @@ def _worth_keeping(frame: Frame) -> bool:
         return bool(frame.actors) and frame.entry.kind == "verb" and not frame.entry.needs_recipient
     if frame.entry.needs_recipient and not frame.recipients:
         return False
+    if frame.entry.needs_partner and not frame.recipients and len(codes(frame.actors)) < 2:
+        return False
     if frame.entry.kind == "noun" and len(participants) < 2 and frame.type not in ("PROTEST", "MOBILIZE"):
         return False  # a nominal event with one party is usually background ("the war", "sanctions")
     return frame.type in _ONE_PARTY_TYPES or len(participants) > 1
@@ -106,6 +108,8 @@ def _confidence(frame: Frame) -> float:
         score -= 0.05
     if frame.in_reported:
         score -= 0.05
+    if frame.head.dep_ in ("pcomp", "acl", "relcl", "advcl") or frame.alleged:
+        score -= 0.1  # a subordinate or claimed act is less likely the news than the main clause
     return max(0.1, min(0.95, score))
 
 

@@ -23,7 +23,8 @@ _AUTHORED_NOUNS = {"demand", "demands", "request", "requests", "proposal", "prop
 _PLACE_PREPS = {"in", "from"}
 _NAMED_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
 _QUANTITY_NOUNS = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "million", "millions",
-                   "group", "number", "crowd", "crowds", "scores", "tens", "band", "contingent", "some", "many"}
+                   "group", "number", "crowd", "crowds", "scores", "tens", "band", "contingent", "some", "many",
+                   "members", "member", "delegation", "representatives", "one", "two", "third", "half"}
 _FIRST_PERSON = {"we", "us", "our", "ours", "ourselves"}
 # A person is more specific than a body of the same state, which is more specific than the state.
 _SPECIFICITY = {"person": 3, "organization": 2, "group": 2, "state": 1}
@@ -84,7 +85,7 @@ def actors_of(head: Token | None, index: MentionIndex) -> list[ActorRef]:
     sector = index.actor_nouns.get(head.lemma_.lower()) or index.actor_nouns.get(head.lower_)
     if not found and sector:
         found = _placed_group(head, index, sector)
-    if not found and (sector or head.ent_type_ in _NAMED_LABELS):
+    if not found and (sector or head.ent_type_ in _NAMED_LABELS or head.pos_ == "PROPN"):
         found = [_uncoded(head, sector)]
     return found
 

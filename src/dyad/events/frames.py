@@ -19,6 +19,7 @@ _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _OBJECTS = {"dobj", "obj"}
 _COMPLEMENTS = {"xcomp", "ccomp"}
 _RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+_PARTICLES = {"out", "off", "back", "down", "up", "away", "over"}  # parsed as prepositions at times
 # Objects that are feelings or statements, not parties: "expressed gratitude to X for ..."
 _ABSTRACT_OBJECTS = {"gratitude", "thanks", "appreciation", "support", "concern", "hope", "regret", "condolences"}
 # Verbs whose object, not subject, does what the complement says ("urged Iraq to cooperate").
@@ -137,7 +138,10 @@ def subject_of(tok: Token) -> Token | None:
 def lemma_phrase(tok: Token) -> list[str]:
     """The keys to look a verb up by: with its particle or preposition first ("pull out", "call for")."""
     base = tok.lemma_.lower()
-    keys = [f"{base} {c.lower_}" for c in tok.children if c.dep_ in ("prt", "prep")]
+    # a particle anywhere ("pulled its troops out"); a preposition only right after the verb ("called on",
+    # not "signed a treaty ... on Monday")
+    keys = [f"{base} {c.lower_}" for c in tok.children
+            if c.dep_ == "prt" or (c.dep_ == "prep" and (c.i == tok.i + 1 or c.lower_ in _PARTICLES))]
     return keys + [base]
 
 
@@ -173,6 +177,8 @@ def entry_fits(entry: Entry, tok: Token, index: MentionIndex, cb: Codebook) -> b
     if entry.objects_none and obj is not None:
         return False
     if entry.objects_actor and not is_actorish(obj, index, cb):
+        return False
+    if entry.requires_word and not any(t.lower_ == entry.requires_word for t in tok.subtree):
         return False
     return object_matches(entry, obj, tok)
 
@@ -351,9 +357,12 @@ def verb_frame(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> F
                 break
     if not recipients:  # "launch an attack to punish Tehran": the purpose names the target
         recipients = _purpose_recipients(tok, index, actors)
+    plover_type = entry.type
+    if entry.alone_type and not recipients and len(codes(actors)) < 2:
+        plover_type = entry.alone_type  # one army's drills are a show of force, not cooperation
     if is_passive(tok) and not recipients and "dobj" not in entry.recipient:
         recipients = without(actors_of(direct_object(tok), index), actors)
-    return Frame(head=tok, entry=entry, type=entry.type, actors=actors, recipients=recipients,
+    return Frame(head=tok, entry=entry, type=plover_type, actors=actors, recipients=recipients,
                  context=clause_context(tok, entry, cb), rule=entry.id, has_subject=not is_passive(tok))
 
 
@@ -364,6 +373,11 @@ def _speaker_for_pronoun(tok: Token, index: MentionIndex, cb: Codebook) -> list[
     if reporter is None:
         return []
     return actors_of(subject_of(reporter), index)
+
+
+def _passive_subject(tok: Token) -> Token | None:
+    found = children(tok, "nsubjpass")
+    return found[0] if found else None
 
 
 def _purpose_recipients(tok: Token, index: MentionIndex, actors: list[ActorRef]) -> list[ActorRef]:
@@ -417,6 +431,7 @@ def sentence_frames(sent: Span, index: MentionIndex, cb: Codebook) -> list[Frame
         if frame is not None:
             frames[tok.i] = frame
     _apply_modality(frames, cb)
+    _mark_claims(frames, cb)
     _add_obligations(sent, frames, index, cb)
     _fold_complements(frames, cb, index)
     consumed = _consumed(frames)
@@ -428,8 +443,8 @@ def _reports_event(frame: Frame, cb: Codebook) -> bool:
         return False
     if frame.entry.modal and frame.entry.kind == "verb":
         comps = [c for c in _complement_heads(frame.head) if c.pos_ in ("VERB", "AUX")]
-        if frame.entry.needs_complement and not comps:
-            return False  # "trade declined", not "declined to attend"
+        if frame.entry.needs_complement and not children(frame.head, "xcomp"):
+            return False  # "trade declined", not "declined to attend"; "told AFP", not "told them to leave"
         if comps and all(c.lemma_.lower() in cb.modality.get("no_event_complements", ()) for c in comps):
             return False  # "refused to comment"
     return True
@@ -477,11 +492,13 @@ def _noun_is_verb_object(tok: Token, cb: Codebook) -> bool:
 def _nominal(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> Frame | None:
     doers = None
     # "during a meeting", "at a meeting", "after meeting": the participants are those of the governing clause
-    if tok.dep_ in ("pobj", "pcomp") and tok.head.dep_ == "prep" and entry.type == "CONSULT":
-        governor = tok.head.head
-        if governor.pos_ in ("VERB", "AUX"):
-            subj = subject_of(governor)
-            doers = actors_of(subj, index) + actors_of(direct_object(governor), index)
+    governor = tok.head.head if tok.dep_ in ("pobj", "pcomp") and tok.head.dep_ == "prep" else None
+    if governor is not None and governor.pos_ in ("VERB", "AUX", "ADJ"):
+        if entry.type == "CONSULT":
+            doers = actors_of(subject_of(governor), index) + actors_of(direct_object(governor), index)
+        elif governor.lemma_.lower() in cb.modality.get("light_prep_verbs", ()):
+            verb = governor.head if governor.pos_ == "ADJ" else governor
+            doers = actors_of(subject_of(verb) or _passive_subject(verb), index)
     frame = noun_frame(tok, entry, index, cb, doers=doers)
     if frame is not None and tok.dep_ == "pobj" and tok.head.lower_ == "under" and not frame.recipients:
         governor = tok.head.head
@@ -523,6 +540,18 @@ def _apply_modality(frames: dict[int, Frame], cb: Codebook) -> None:
             frame.aux = "negation"
         if frame.type != base:
             frame.rule = f"{frame.rule}>{frame.type.lower()}({frame.aux or 'negated'})"
+
+
+def _mark_claims(frames: dict[int, Frame], cb: Codebook) -> None:
+    """An act inside "an allegation that ...", "reports that ..." is claimed, not established."""
+    nouns = cb.modality.get("claim_nouns", frozenset())
+    for frame in frames.values():
+        child = frame.head
+        for node in frame.head.ancestors:
+            if node.pos_ == "NOUN" and node.lemma_.lower() in nouns and child.dep_ in ("acl", "ccomp", "relcl", "appos"):
+                frame.alleged = True
+                break
+            child = node
 
 
 def _held_over(tok: Token, cb: Codebook) -> bool:
