@@ -14,7 +14,7 @@ from ..nlp import Parsed
 from ..records import ActorRef, Document, Event, Mention, Quote
 from .arguments import MentionIndex, codes
 from .frames import Frame, sentence_frames
-from .places import attribution_of, consult_mode, location_of
+from .places import attribution_of, consult_mode, location_of, place_refs
 
 # Types that need only one party to be meaningful (a protest, a mobilisation, a ceasefire).
 _ONE_PARTY_TYPES = {"PROTEST", "MOBILIZE", "RETREAT", "CONCEDE", "AGREE", "REJECT", "THREATEN", "REQUEST",
@@ -33,6 +33,8 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
         for sent in part.doc.sents:
             dates = _dates(sent, document.published)
             frames = [f for f in sentence_frames(sent, index, codebook) if _worth_keeping(f)]
+            for frame in frames:
+                _imply_domestic_target(frame, index)
             heads = {f.head.i for f in frames}
             for frame in frames:
                 # a photo caption shows one moment: its date is every event's date
@@ -45,6 +47,27 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
 
 
 # ------------------------------------------------------------------------------------------ assembly
+
+# Domestic actions with no stated target (PLOVER's convention): a curfew or an arrest falls on the people of
+# the place it is imposed in, a concession on the population, a protest on the protesters' own government.
+_DOMESTIC_TARGET = {"COERCE": "CVL", "CONCEDE": "CVL", "PROTEST": "GOV", "MOBILIZE": None, "RETREAT": None}
+
+
+def _imply_domestic_target(frame: Frame, index: MentionIndex) -> None:
+    if frame.recipients or frame.type not in _DOMESTIC_TARGET:
+        return
+    parties = codes(frame.actors)
+    places = [p for p in place_refs(frame.head, index)]
+    sector = _DOMESTIC_TARGET[frame.type]
+    if places:
+        place = places[0]
+        frame.recipients = [ActorRef(text=place.text, name=f"{place.name} (where it happened)", code=place.code,
+                                     sector=sector, actor_id=place.actor_id, kind="state")]
+    elif sector and len(parties) == 1:
+        code = next(iter(parties))
+        frame.recipients = [ActorRef(text="", name=f"{code} ({'government' if sector == 'GOV' else 'population'},"
+                                     " implied)", code=code, sector=sector, actor_id=f"state:{code}", kind="state")]
+
 
 def _worth_keeping(frame: Frame) -> bool:
     if not frame.actors and frame.has_subject:

@@ -22,6 +22,12 @@ _AUTHORED_NOUNS = {"demand", "demands", "request", "requests", "proposal", "prop
                    "calls", "invitation", "appeal", "pressure", "plea", "ultimatum", "message", "letter"}
 _PLACE_PREPS = {"in", "from"}
 _NAMED_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
+# Things attacked, seized or restricted that stand for the people of the place they are in
+# ("targets in Jericho", "settlements in the Gaza Strip").
+_TARGET_NOUNS = {"target", "targets", "position", "positions", "camp", "camps", "village", "villages", "town",
+                 "towns", "city", "cities", "home", "homes", "house", "houses", "building", "buildings",
+                 "settlement", "settlements", "area", "areas", "base", "bases", "district", "province", "region",
+                 "neighbourhood", "neighborhood", "market", "hospital", "school", "port", "airport"}
 _QUANTITY_NOUNS = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "million", "millions",
                    "group", "number", "crowd", "crowds", "scores", "tens", "band", "contingent", "some", "many",
                    "members", "member", "delegation", "representatives", "one", "two", "third", "half"}
@@ -62,7 +68,7 @@ def argument_tokens(head: Token) -> list[Token]:
         out.append(tok)
         for child in tok.children:
             if child.dep_ == "prep" and (child.lower_ in _KEEP_PREPS or
-                                         child.lower_ == "from" and tok.lower_ in _AUTHORED_NOUNS):
+                                         child.lower_ in ("from", "by") and tok.lower_ in _AUTHORED_NOUNS):
                 stack.append(child)
             elif child.dep_ not in _LEAVES:
                 stack.append(child)
@@ -83,8 +89,10 @@ def actors_of(head: Token | None, index: MentionIndex) -> list[ActorRef]:
             head = counted[0]
     found = _named_actors(head, index)
     sector = index.actor_nouns.get(head.lemma_.lower()) or index.actor_nouns.get(head.lower_)
-    if not found and sector:
-        found = _placed_group(head, index, sector)
+    if sector and found:  # "Sudanese rebels", "Darfur rebels": the state's people of that sector
+        found = [_as_group(ref, head, sector) for ref in found]
+    if not found and (sector or head.lemma_.lower() in _TARGET_NOUNS):
+        found = _placed_group(head, index, sector or "CVL")
     if not found and (sector or head.ent_type_ in _NAMED_LABELS or head.pos_ == "PROPN"):
         found = [_uncoded(head, sector)]
     return found
@@ -97,6 +105,13 @@ def _uncoded(head: Token, sector: str | None) -> ActorRef:
     text = head.doc[words[0].i:words[-1].i + 1].text if words else head.text
     kind = "person" if head.ent_type_ == "PERSON" else "group"
     return ActorRef(text=text, name=text, code=None, sector=sector, actor_id=None, kind=kind)
+
+
+def _as_group(ref: ActorRef, head: Token, sector: str) -> ActorRef:
+    if ref.kind != "state" or (ref.sector and ref.sector != sector and ref.sector != "GOV"):
+        return ref
+    return ActorRef(text=" ".join(t.text for t in argument_tokens(head)), name=f"{head.lemma_} ({ref.name})",
+                    code=ref.code, sector=sector, actor_id=f"group:{ref.code}-{sector}", kind="group")
 
 
 def _placed_group(head: Token, index: MentionIndex, sector: str) -> list[ActorRef]:
@@ -118,6 +133,8 @@ def _named_actors(head: Token, index: MentionIndex) -> list[ActorRef]:
     seen: set[int] = set()
     for tok in argument_tokens(head):
         mentions = index.on_token(tok)
+        if any(c.lower_ == "ethnic" for c in tok.children) or (tok.i > 0 and tok.nbor(-1).lower_ == "ethnic"):
+            continue  # "ethnic Albanians" are a people, not Albania
         for mention in mentions:
             if id(mention) in seen:
                 continue

@@ -19,6 +19,8 @@ _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _OBJECTS = {"dobj", "obj"}
 _COMPLEMENTS = {"xcomp", "ccomp"}
 _RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+_STATIVE_PASSIVES = {"oppose", "commit", "dedicate", "determine", "prepare", "involve", "engage", "resolve",
+                     "poise", "set"}
 _PARTICLES = {"out", "off", "back", "down", "up", "away", "over"}  # parsed as prepositions at times
 # Objects that are feelings or statements, not parties: "expressed gratitude to X for ..."
 _ABSTRACT_OBJECTS = {"gratitude", "thanks", "appreciation", "support", "concern", "hope", "regret", "condolences"}
@@ -56,6 +58,8 @@ def children(tok: Token, deps: set[str] | str) -> list[Token]:
 
 
 def is_passive(tok: Token) -> bool:
+    if tok.lemma_.lower() in _STATIVE_PASSIVES and not any(c.dep_ == "agent" for c in tok.children):
+        return False
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
 
 
@@ -64,6 +68,8 @@ def direct_object(tok: Token) -> Token | None:
         found = children(tok, "nsubjpass")
     else:
         found = children(tok, _OBJECTS)
+    if not found and tok.lemma_.lower() in _STATIVE_PASSIVES:  # "opposed to French mediation"
+        found = prep_objects(tok, "to")
     if not found:  # "supplied Russia with drones": the thing is behind "with"
         return None
     return found[0]
@@ -99,6 +105,8 @@ def subject_of(tok: Token) -> Token | None:
             if objs:
                 return objs[0]
         return None
+    if children(tok, "nsubjpass"):  # "Israel is opposed to ...": a state of mind, not a deed done to it
+        return children(tok, "nsubjpass")[0]
     if tok.dep_ == "conj" and tok.head.pos_ in ("VERB", "AUX"):
         return subject_of(tok.head)
     if tok.dep_ == "xcomp" and is_passive(tok.head):  # "was scheduled to meet": raise the passive subject
@@ -291,11 +299,26 @@ def modality(tok: Token, cb: Codebook) -> tuple[str | None, bool, bool]:
 
 # ------------------------------------------------------------------------------------------ frames
 
+def object_parties(obj: Token | None, index: MentionIndex) -> list[ActorRef]:
+    """Who an object names: itself, or for a relation noun the party it relates to ("contact with the US",
+    "aid to Kyiv", "disapproval for the United States' policies")."""
+    if obj is None:
+        return []
+    found = actors_of(obj, index)
+    if not found:
+        found = [a for key in ("with", "to", "against", "on", "toward", "towards", "for")
+                 for o in prep_objects(obj, key) for a in actors_of(o, index)]
+    return found
+
+
 def recipients_for(entry: Entry, tok: Token, index: MentionIndex, actors: list[ActorRef]) -> list[ActorRef]:
     found = _recipients_on(entry, tok, index, actors)
     obj = direct_object(tok) if tok.pos_ in ("VERB", "AUX") else None
-    if not found and obj is not None and entry.objects:
-        found = _recipients_on(entry, obj, index, actors, skip_dobj=True)
+    if not found and obj is not None and entry.objects:  # "lifted sanctions on Eritrea", "fire against camps"
+        for part in objects_with_conjuncts(obj):
+            found = _recipients_on(entry, part, index, actors, skip_dobj=True)
+            if found:
+                break
     return found
 
 
@@ -305,11 +328,7 @@ def _recipients_on(entry: Entry, tok: Token, index: MentionIndex, actors: list[A
         if skip_dobj and source == "dobj":
             continue
         if source == "dobj":
-            obj = direct_object(tok)
-            found = actors_of(obj, index)
-            if not found and obj is not None:  # a relation noun: "contact with the US", "aid to Kyiv"
-                found = [a for key in ("with", "to", "against", "on", "toward", "towards")
-                         for o in prep_objects(obj, key) for a in actors_of(o, index)]
+            found = object_parties(direct_object(tok), index)
         elif source == "iobj":
             found = [a for o in children(tok, {"dative", "iobj"}) for a in actors_of(o, index)]
         elif source == "between":
@@ -383,7 +402,7 @@ def _passive_subject(tok: Token) -> Token | None:
 def _purpose_recipients(tok: Token, index: MentionIndex, actors: list[ActorRef]) -> list[ActorRef]:
     for clause in tok.children:
         if clause.dep_ in ("advcl", "xcomp") and any(c.lower_ == "to" and c.dep_ == "aux" for c in clause.children):
-            found = without(actors_of(direct_object(clause), index), actors)
+            found = without(object_parties(direct_object(clause), index), actors)
             if found:
                 return found
     return []
@@ -576,6 +595,8 @@ def _promised_noun(tok: Token) -> bool:
 def _fold_complements(frames: dict[int, Frame], cb: Codebook, index: MentionIndex) -> None:
     """A modal frame ("pledged to", "demanded that", "refused to") absorbs the frames of its complement."""
     for frame in frames.values():
+        if frame.type == "THREATEN" and not frame.recipients:  # "... unless Baghdad accepts": the one pressed
+            frame.recipients = without(_condition_subjects(frame.head, cb, index), frame.actors)
         if not frame.entry.modal:
             continue
         for tok in _complement_heads(frame.head):
@@ -585,8 +606,9 @@ def _fold_complements(frames: dict[int, Frame], cb: Codebook, index: MentionInde
                     frame.consumed.add(sub.i)
             source = inner
             if source is not None:
-                if not frame.recipients:
-                    frame.recipients = without(source.recipients or source.actors, frame.actors)
+                if not frame.recipients:  # a demand is made of the one who should act; a promise to the other
+                    wanted = source.actors if frame.type == "REQUEST" else (source.recipients or source.actors)
+                    frame.recipients = without(wanted, frame.actors)
                 frame.context |= source.context
                 if frame.type == "ACCUSE":
                     source.alleged = True  # the alleged act is coded too, marked as alleged
@@ -620,6 +642,16 @@ def _add_obligations(sent: Span, frames: dict[int, Frame], index: MentionIndex, 
                           context=clause_context(comp, entry, cb), rule="request.obligation")
             frame.consumed |= {t.i for t in comp.subtree}
             frames[tok.i] = frame
+
+
+def _condition_subjects(tok: Token, cb: Codebook, index: MentionIndex) -> list[ActorRef]:
+    marks = cb.modality.get("conditional_threat", frozenset()) | {"if"}
+    for node in [tok, *tok.subtree]:
+        if node.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in marks for m in node.children):
+            found = actors_of(subject_of(node), index)
+            if found:
+                return found
+    return []
 
 
 def _complement_heads(tok: Token) -> list[Token]:

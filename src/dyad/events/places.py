@@ -46,6 +46,18 @@ def _place_in(prep: Token) -> str | None:
     return None
 
 
+def place_refs(head: Token, index: MentionIndex) -> list:
+    """The states of the places an "in/at/near X" phrase on the predicate (or its object) names."""
+    objects = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass")]
+    found = []
+    for tok in (head, *objects):
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in _PLACE_PREPS:
+                for sub in prep.subtree:
+                    found += [m.actor for m in index.on_token(sub) if m.actor.code and m.actor.kind == "state"]
+    return found
+
+
 def consult_mode(frame, sent: Span, index: MentionIndex) -> str | None:
     """PLOVER CONSULT modes: a meeting on the sidelines of a summit is multilateral; one held in a state
     that is neither party's is at a third location."""
