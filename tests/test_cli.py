@@ -108,7 +108,7 @@ def test_actors_and_actor(cli, filled_store):
 
 def test_export_to_stdout_and_file(cli, filled_store, tmp_path):
     store, db = filled_store
-    expected = store.events()
+    expected = store.events(chronological=False)
     store.close()
     result = cli("export", "events", "--db", db)
     assert result.exit_code == 0

@@ -22,7 +22,7 @@ def jsonl_rows(store, table):
 
 def test_jsonl_round_trips_every_table(filled_store):
     store, _ = filled_store
-    assert jsonl_rows(store, "events") == store.events()
+    assert jsonl_rows(store, "events") == store.events(chronological=False)
     assert jsonl_rows(store, "quotes") == store.quotes()
     assert jsonl_rows(store, "facts") == store.facts()
     assert jsonl_rows(store, "actors") == store.actors()
@@ -42,7 +42,7 @@ def test_csv_flattens_nested_fields_to_json(filled_store, tmp_path):
     out = tmp_path / "events.csv"
     export_table(store, "events", "csv", out)
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    expected = store.events()
+    expected = store.events(chronological=False)
     assert len(rows) == len(expected)
     assert [json.loads(r["actors"]) for r in rows] == [e["actors"] for e in expected]
     assert [json.loads(r["evidence"]) for r in rows] == [e["evidence"] for e in expected]
