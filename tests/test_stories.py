@@ -29,12 +29,13 @@ def doc(doc_id: str, published: str | None, outlet: str | None) -> Document:
 
 
 def event(doc_id: str, n: int, type_: str, actors, recipients=(), date=None, date_text="said date",
-          mode=None, location=None, text="", attribution=None, aux=None) -> Event:
+          mode=None, location=None, text="", attribution=None, aux=None, context=(), rule=None) -> Event:
     precision = {10: "day", 7: "month", 4: "year"}.get(len(date or ""))
-    return Event(event_id=f"{doc_id}:e{n}", doc_id=doc_id, type=type_, mode=mode, context=[], actors=list(actors),
-                 recipients=list(recipients), date=date, date_text=date_text if date else None, location=location,
-                 aux=aux, attribution=attribution, evidence={"text": text, "start": 0, "end": len(text)}, score=0.0,
-                 confidence=1.0, date_precision=precision)
+    return Event(event_id=f"{doc_id}:e{n}", doc_id=doc_id, type=type_, mode=mode, context=list(context),
+                 actors=list(actors), recipients=list(recipients), date=date, date_text=date_text if date else None,
+                 location=location, aux=aux, attribution=attribution,
+                 evidence={"text": text, "start": 0, "end": len(text)}, score=0.0, confidence=1.0,
+                 date_precision=precision, rule=rule)
 
 
 def extraction(document: Document, events=(), quotes=(), facts=()) -> Extraction:
@@ -395,3 +396,111 @@ def test_a_fact_takes_its_measure_from_its_sentence_when_its_own_words_lack_it(c
     link_all(con, a, b)
     found = stories.fact_disagreements(con)
     assert [sorted(v["value"] for v in f["values"]) for f in found] == [[-4.0, 9.0]]
+
+
+# ---------- standing situations, news cycles, bridging reports ----------
+
+def fallback(doc_id: str, n: int, type_: str, actors, recipients=(), published="2024-10-22", **kw) -> Event:
+    """An event whose only date is its document's publication day."""
+    return event(doc_id, n, type_, actors, recipients, date=published, date_text=None, **kw)
+
+
+def arms_report(doc_id: str, published: str | None, text: str, **kw) -> Extraction:
+    dated = dict(published=published) if published else dict(date=None)
+    maker = fallback if published else event
+    return extraction(doc(doc_id, published, f"Outlet {doc_id}"), [maker(
+        doc_id, 1, "AID", [IRN], [RUS], text=text, context=kw.pop("context", ["military"]), **dated, **kw)])
+
+
+def test_an_undated_arms_supply_told_months_apart_is_one_standing_story(con):
+    spring = arms_report("spr", "2024-04-26", "Tehran has sold its drone designs to Moscow.")
+    autumn = arms_report("aut", "2024-10-23", "Iran has shipped drones and rockets to Russia, officials say.")
+    undated = arms_report("und", None, "Iran is said to have handed rockets to the Russian army.")
+    ids = link_all(con, spring, autumn, undated)
+    assert same(ids, "spr:e1", "aut:e1") and same(ids, "aut:e1", "und:e1")
+    reasons = stories.get_story(con, ids["aut:e1"])["links"][0]["reasons"]
+    assert any(r.startswith("standing situation") for r in reasons)
+
+
+def test_standing_reports_need_a_shared_context(con):
+    arms = arms_report("a", "2024-04-26", "Tehran has sold drones to Moscow.")
+    grain = arms_report("b", "2024-10-23", "Tehran has sold drones and grain to Moscow.", context=["economic"])
+    ids = link_all(con, arms, grain)
+    assert not same(ids, "a:e1", "b:e1")
+
+
+def test_background_war_mentioned_in_passing_is_not_one_story(con):
+    a = extraction(doc("a", "2024-04-26", "A"), [fallback(
+        "a", 1, "ASSAULT", [RUS], [ISR], published="2024-04-26", context=["military"], rule="n.attack",
+        text="The talks came amid the war of Russia against Israel in the north.")])
+    b = extraction(doc("b", "2024-10-22", "B"), [fallback(
+        "b", 1, "ASSAULT", [RUS], [ISR], context=["military"], rule="n.attack",
+        text="The meeting took place against the background of the war in the north.")])
+    c = extraction(doc("c", "2024-10-23", "C"), [fallback(
+        "c", 1, "ASSAULT", [RUS], [ISR], published="2024-10-23", context=["military"], aux="historical",
+        text="Russia attacked Israel in the north years ago.")])
+    ids = link_all(con, a, b, c)
+    assert len({ids["a:e1"], ids["b:e1"], ids["c:e1"]}) == 3
+
+
+def test_a_meeting_is_not_a_standing_situation(con):
+    a = extraction(doc("a", "2024-04-26", "A"), [fallback(
+        "a", 1, "CONSULT", [RUS], [IRN], published="2024-04-26", context=["military"],
+        text="Defence officials held talks on drone production.")])
+    b = extraction(doc("b", "2024-10-22", "B"), [fallback(
+        "b", 1, "CONSULT", [RUS], [IRN], context=["military"], text="Defence officials discussed drone production.")])
+    ids = link_all(con, a, b)
+    assert not same(ids, "a:e1", "b:e1")
+
+
+def test_explicit_different_months_keep_a_standing_type_apart(con):
+    april = extraction(doc("a", "2024-04-30", "A"), [event(
+        "a", 1, "AID", [IRN], [RUS], date="2024-04", date_text="in April", context=["military"],
+        text="In April Iran delivered drones to Russia.")])
+    september = extraction(doc("s", "2024-09-30", "B"), [event(
+        "s", 1, "AID", [IRN], [RUS], date="2024-09", date_text="in September", context=["military"],
+        text="In September Iran delivered drones to Russia.")])
+    ids = link_all(con, april, september)
+    assert not same(ids, "a:e1", "s:e1")
+
+
+def test_one_pledge_reported_by_two_outlets_in_one_news_cycle_is_one_story(con):
+    a = extraction(doc("a", "2024-10-23", "A"), [fallback(
+        "a", 1, "AGREE", [IRN, RUS], published="2024-10-23", text="The leaders vowed ever closer partnership.")])
+    b = extraction(doc("b", "2024-10-23", "B"), [fallback(
+        "b", 1, "AGREE", [IRN, RUS], published="2024-10-23", text="Tehran and Moscow promise unity.")])
+    plan = extraction(doc("c", "2024-10-23", "C"), [fallback(
+        "c", 1, "AGREE", [IRN, RUS], published="2024-10-23", aux="future", text="A treaty is expected soon.")])
+    ids = link_all(con, a, b, plan)
+    assert same(ids, "a:e1", "b:e1")
+    assert not same(ids, "a:e1", "c:e1")  # nothing in common and a different aux: another act
+
+
+def test_a_report_that_bridges_two_stories_merges_them(tmp_path):
+    first = arms_report("a", "2024-04-26", "Tehran has sold drone designs to Moscow.")
+    second = arms_report("b", "2024-05-20", "Iran is said to have shipped rockets to Russia.")
+    bridge = arms_report("c", "2024-10-23", "Iran has shipped drones and rockets to Russia.")
+    con = duckdb.connect(str(tmp_path / "s.duckdb"))
+    con.execute("CREATE TABLE events (event_id VARCHAR, story_id VARCHAR)")
+    ids = link_all(con, first, second)
+    assert not same(ids, "a:e1", "b:e1")
+    con.executemany("INSERT INTO events VALUES (?, ?)", [[k, v] for k, v in ids.items()])
+    link_all(con, bridge)
+    con.execute("INSERT INTO events VALUES (?, ?)", ["c:e1", bridge.events[0].story_id])
+    stored = dict(con.execute("SELECT event_id, story_id FROM events").fetchall())
+    assert len(set(stored.values())) == 1
+    assert stories.get_story(con, stored["a:e1"])["documents"] == 3
+
+
+def test_a_bridge_never_puts_two_reports_of_one_document_in_a_story(con):
+    a = arms_report("a", "2024-04-26", "Tehran has sold drone designs to Moscow.")
+    b = extraction(doc("b", "2024-05-20", "B"), [
+        fallback("b", 1, "AID", [IRN], [RUS], published="2024-05-20", context=["military"],
+                 text="Iran is said to have shipped rockets to Russia."),
+        fallback("b", 2, "AID", [IRN], [RUS], published="2024-05-20", context=["military"],
+                 text="Iran also sent drone engineers to Russia.")])
+    bridge = arms_report("c", "2024-10-23", "Iran has shipped drones and rockets to Russia.")
+    link_all(con, a, b, bridge)
+    by_story = con.execute("SELECT story_id, count(*), count(DISTINCT doc_id) FROM story_index WHERE is_primary "
+                           "GROUP BY story_id").fetchall()
+    assert all(n == docs for _, n, docs in by_story)

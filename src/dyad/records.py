@@ -85,6 +85,7 @@ class Event:
     date_precision: str | None = None  # "day" | "month" | "year"
     symmetric: bool = False
     alleged: bool = False  # an act the text reports only as an accusation or claim
+    trigger: str | None = None  # the words that fired the rule ("signed", "held talks")
 
 
 @dataclass

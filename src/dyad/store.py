@@ -30,7 +30,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                "context": "JSON", "actors": "JSON", "recipients": "JSON", "date": "VARCHAR",
                "date_text": "VARCHAR", "location": "VARCHAR", "aux": "VARCHAR", "attribution": "VARCHAR",
                "evidence": "JSON", "score": "DOUBLE", "confidence": "DOUBLE", "story_id": "VARCHAR",
-               "rule": "VARCHAR", "date_precision": "VARCHAR", "symmetric": "BOOLEAN"},
+               "rule": "VARCHAR", "date_precision": "VARCHAR", "symmetric": "BOOLEAN", "alleged": "BOOLEAN",
+               "trigger": "VARCHAR"},
     "quotes": {"quote_id": "VARCHAR", "doc_id": "VARCHAR", "text": "VARCHAR", "speaker": "JSON",
                "evidence": "JSON", "story_id": "VARCHAR", "indirect": "BOOLEAN"},
     "facts": {"fact_id": "VARCHAR", "doc_id": "VARCHAR", "value": "DOUBLE", "unit": "VARCHAR", "about": "VARCHAR",
@@ -90,6 +91,9 @@ class Store:
         for table, columns in SCHEMA.items():
             cols = ", ".join(f"{_quote(c)} {t}" for c, t in columns.items())
             self._con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
+            for column, sql_type in columns.items():  # a store made by an older dyad gains new columns
+                if "PRIMARY KEY" not in sql_type:
+                    self._con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {_quote(column)} {sql_type}")
 
     def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
         if not rows:

@@ -26,6 +26,7 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
                    quotes: list[Quote] | None = None) -> list[Event]:
     speakers = [(q.evidence["start"], q.evidence["end"], q.speaker) for q in (quotes or []) if not q.indirect]
     events: list[Event] = []
+    lemmas: dict[str, str] = {}  # event id -> the trigger's lemma, to tell one happening told twice from two
     previous_date = None  # explicit date of the sentence before: narrative continues on it
     for part in parsed:
         index = MentionIndex(part, mentions, speakers, codebook.actor_nouns)
@@ -42,8 +43,9 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
                 when = (caption_date, caption_date.text) if caption_date else \
                     _date_for(frame, dates, previous_date, heads, ahead)
                 events.append(_event(frame, sent, part, index, document, codebook, when, len(events)))
-            previous_date = _explicit_sentence_date(dates)
-    return _deduplicate(events)
+                lemmas[events[-1].event_id] = frame.head.lemma_.lower()
+            previous_date = _main_clause_date(dates, sent)
+    return _deduplicate(events, lemmas)
 
 
 # ------------------------------------------------------------------------------------------ assembly
@@ -111,8 +113,16 @@ def _event(frame: Frame, sent: Span, part: Parsed, index: MentionIndex, document
         attribution=attribution_of(sent, index), evidence={"text": sent.text, "start": start, "end": end},
         score=codebook.score(frame.type), confidence=round(_confidence(frame), 2), rule=frame.rule,
         date_precision=precision, symmetric=frame.symmetric or _is_symmetric(frame),
-        alleged=frame.alleged,
+        alleged=frame.alleged, trigger=_trigger(frame),
     )
+
+
+def _trigger(frame: Frame) -> str:
+    head = frame.head
+    words = [head] + [c for c in head.children if c.dep_ == "prt"]
+    if frame.rule and "+light:" in frame.rule:
+        words += [c for c in head.children if c.dep_ in ("dobj", "nsubjpass")][:1]
+    return " ".join(t.text for t in sorted(words, key=lambda t: t.i))
 
 
 def _is_symmetric(frame: Frame) -> bool:
@@ -136,21 +146,24 @@ def _confidence(frame: Frame) -> float:
     return max(0.1, min(0.95, score))
 
 
-def _deduplicate(events: list[Event]) -> list[Event]:
+def _deduplicate(events: list[Event], lemmas: dict[str, str]) -> list[Event]:
     """One happening told twice in a document (title and body, caption and text) is one event: same type
     and participants, and dates that agree (an undated telling agrees with any)."""
     kept: list[Event] = []
     for event in sorted(events, key=lambda e: (e.date is None, -e.confidence)):
-        twin = next((k for k in kept if _same_happening(k, event)), None)
+        twin = next((k for k in kept if _same_happening(k, event, lemmas)), None)
         if twin is None:
             kept.append(event)
     return sorted(kept, key=lambda e: e.evidence["start"])
 
 
-def _same_happening(a: Event, b: Event) -> bool:
+def _same_happening(a: Event, b: Event, lemmas: dict[str, str]) -> bool:
     parties = lambda e: frozenset(codes(e.actors) | codes(e.recipients))  # noqa: E731
     if a.type != b.type or parties(a) != parties(b) or a.alleged != b.alleged:
         return False
+    same_sentence = a.evidence["start"] == b.evidence["start"]
+    if not same_sentence and lemmas.get(a.event_id) != lemmas.get(b.event_id):
+        return False  # "rejected that account" and "dismissed the demand" are two events
     return a.date is None or b.date is None or a.date.startswith(b.date) or b.date.startswith(a.date)
 
 
@@ -201,6 +214,14 @@ def _date_for(frame: Frame, dates, previous_date, heads: set[int], ahead=None):
         return None, None
     _, resolved, span = min(candidates, key=lambda c: c[0])
     return resolved, resolved.text or span.text
+
+
+def _main_clause_date(dates, sent: Span):
+    """The one date the sentence gives its main clause ("On Wednesday, A met B"), not one inside a relative
+    or subordinate clause ("the truce they renewed in February 2021")."""
+    main = {sent.root.i} | {c.i for c in sent.root.conjuncts}
+    found = [resolved for span, resolved in dates if resolved.value and _anchor(span.root, main).i in main]
+    return found[0] if len(found) == 1 else None
 
 
 def _caption_date(part: Parsed, reference: str | None):

@@ -20,7 +20,11 @@ _KEEP_PREPS = {"of", "between"}
 # Speech-act nouns whose "from" phrase names their author: "a proposal from the Foreign Ministry".
 _AUTHORED_NOUNS = {"demand", "demands", "request", "requests", "proposal", "proposals", "offer", "offers", "call",
                    "calls", "invitation", "appeal", "pressure", "plea", "ultimatum", "message", "letter"}
-_PLACE_PREPS = {"in", "from"}
+_PLACE_PREPS = {"in", "from", "near", "at", "outside"}
+# Roles whose "for"/"at" phrase names the body they speak for: "a spokesperson for India's foreign ministry".
+_ROLE_NOUNS = {"spokesperson", "spokesman", "spokeswoman", "official", "officials", "representative",
+               "representatives", "envoy", "ambassador", "minister", "head", "chief", "secretary", "member",
+               "members", "adviser", "advisor", "commander", "director", "president", "leader", "leaders"}
 _NAMED_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
 # Things attacked, seized or restricted that stand for the people of the place they are in
 # ("targets in Jericho", "settlements in the Gaza Strip").
@@ -68,7 +72,8 @@ def argument_tokens(head: Token) -> list[Token]:
         out.append(tok)
         for child in tok.children:
             if child.dep_ == "prep" and (child.lower_ in _KEEP_PREPS or
-                                         child.lower_ in ("from", "by") and tok.lower_ in _AUTHORED_NOUNS):
+                                         child.lower_ in ("from", "by") and tok.lower_ in _AUTHORED_NOUNS or
+                                         child.lower_ in ("for", "at") and tok.lower_ in _ROLE_NOUNS):
                 stack.append(child)
             elif child.dep_ not in _LEAVES:
                 stack.append(child)
@@ -94,11 +99,11 @@ def actors_of(head: Token | None, index: MentionIndex) -> list[ActorRef]:
     if not found and (sector or head.lemma_.lower() in _TARGET_NOUNS):
         found = _placed_group(head, index, sector or "CVL")
     if not found and (sector or head.ent_type_ in _NAMED_LABELS or head.pos_ == "PROPN"):
-        found = [_uncoded(head, sector)]
+        found = [uncoded(head, sector)]
     return found
 
 
-def _uncoded(head: Token, sector: str | None) -> ActorRef:
+def uncoded(head: Token, sector: str | None = None) -> ActorRef:
     """An actor the text names but nobody can code yet ("the UNITA militarist wing"): kept with its words,
     so the event is not lost and an analyst can see what is missing from the knowledge base."""
     words = [t for t in argument_tokens(head) if t.dep_ not in ("det", "punct") or t.i > head.left_edge.i]

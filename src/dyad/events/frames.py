@@ -13,7 +13,7 @@ from spacy.tokens import Span, Token
 
 from ..codebook import Codebook, Entry
 from ..records import ActorRef
-from .arguments import MentionIndex, actors_of, codes, distinct, without
+from .arguments import MentionIndex, actors_of, codes, distinct, uncoded, without
 
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _OBJECTS = {"dobj", "obj"}
@@ -366,9 +366,12 @@ def subjects_of(tok: Token) -> list[Token]:
 def verb_frame(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> Frame:
     subjects = subjects_of(tok)
     actors = distinct([a for subj in subjects for a in actors_of(subj, index)])
-    if not actors and subjects and subjects[0].pos_ == "PRON":
-        actors = _speaker_for_pronoun(tok, index, cb)
+    if subjects and subjects[0].pos_ == "PRON":  # "X said it would ...": it is X, when X can be "it"
+        actors = _speaker_for_pronoun(tok, subjects[0], index, cb) or actors
     recipients = recipients_for(entry, tok, index, actors)
+    patient = children(tok, "nsubjpass")
+    if is_passive(tok) and patient and patient[0].pos_ == "PRON":  # "X said it had not been consulted"
+        recipients = without(_speaker_for_pronoun(tok, patient[0], index, cb), actors) or recipients
     if not recipients:  # "would welcome Syria joining BRICS": the clause's subject is the one concerned
         for comp in children(tok, "ccomp"):
             recipients = without(actors_of(subject_of(comp), index), actors)
@@ -385,13 +388,21 @@ def verb_frame(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> F
                  context=clause_context(tok, entry, cb), rule=entry.id, has_subject=not is_passive(tok))
 
 
-def _speaker_for_pronoun(tok: Token, index: MentionIndex, cb: Codebook) -> list[ActorRef]:
-    """"Hamas said it would ...", "the rebels said they would ...": an unresolved pronoun subject of
-    reported speech is the reporter."""
+def _speaker_for_pronoun(tok: Token, pronoun: Token, index: MentionIndex, cb: Codebook) -> list[ActorRef]:
+    """"Hamas said it would ...", "the organisers said they would ...": the pronoun subject of reported
+    speech is the reporter, when the reporter agrees with it in number and kind."""
     reporter = in_reported_speech(tok, cb)
-    if reporter is None:
+    speaker = subject_of(reporter) if reporter is not None else None
+    if speaker is None or speaker.pos_ == "PRON":
         return []
-    return actors_of(subject_of(reporter), index)
+    plural = speaker.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in speaker.children)
+    found = actors_of(speaker, index)
+    people = bool(found) and all(a.kind == "person" for a in found)
+    word = pronoun.lower_
+    if (word == "they" and plural) or (word == "it" and not plural and not people) or \
+            (word in ("he", "she") and people):
+        return found or [uncoded(speaker)]
+    return []
 
 
 def _passive_subject(tok: Token) -> Token | None:

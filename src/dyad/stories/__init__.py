@@ -58,6 +58,7 @@ def _begin(con) -> bool:
 def _link_events(con, extraction: Extraction, cfg: StoryConfig) -> dict[str, str]:
     rows = [_link.event_row(e, extraction, cfg) for e in extraction.events]
     links = _link.best_links(con, rows, cfg)
+    _merge_stories(con, _link.merge_plan(con, links))
     index, link_rows = [], []
     for row in rows:
         link = links.get(row["event_id"])
@@ -71,6 +72,17 @@ def _link_events(con, extraction: Extraction, cfg: StoryConfig) -> dict[str, str
     insert_rows(con, "story_links", ("event_id", "doc_id", "story_id", "kind", "linked_id", "score", "reasons"),
                 link_rows)
     return {r["event_id"]: r["story_id"] for r in rows}
+
+
+def _merge_stories(con, plan: dict[str, str]) -> None:
+    """Relabels each absorbed story with the surviving id, in the index, the link log and the events table."""
+    if not plan:
+        return
+    pairs = [[to, absorbed] for absorbed, to in plan.items()]
+    con.executemany("UPDATE story_index SET story_id = ? WHERE story_id = ?", pairs)
+    con.executemany("UPDATE story_links SET story_id = ? WHERE story_id = ?", pairs)
+    if _has_columns(con, "events", ("story_id",)):
+        con.executemany("UPDATE events SET story_id = ? WHERE story_id = ?", pairs)
 
 
 def _link_quotes(con, extraction: Extraction, cfg: StoryConfig) -> dict[str, str]:

@@ -23,6 +23,14 @@ class StoryConfig:
         return self.raw["link"]["weights"]
 
     @property
+    def standing(self) -> dict[str, Any]:
+        return self.raw["standing"]
+
+    @functools.cached_property
+    def background_words(self) -> frozenset[str]:
+        return frozenset(w.lower() for w in self.standing.get("background_words", []))
+
+    @property
     def quotes(self) -> dict[str, Any]:
         return self.raw["quotes"]
 

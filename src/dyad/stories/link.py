@@ -27,6 +27,7 @@ class Link:
     linked_id: str
     score: float
     reasons: list[str] = field(default_factory=list)
+    bridges: list[str] = field(default_factory=list)  # other stories this event also links to: merged in
 
 
 # ---------- index rows ----------
@@ -57,10 +58,13 @@ def participant_pairs(participants: list[str]) -> list[str]:
     return ["+".join(p) for p in itertools.combinations(codes, 2)]
 
 
-def bucket_keys(date: str | None, precision: str | None, published: str | None) -> list[str]:
-    """The buckets an event is filed under (one per row in story_index)."""
+def bucket_keys(date: str | None, precision: str | None, published: str | None, fallback: bool = False
+                ) -> list[str]:
+    """The buckets an event is filed under (one per row in story_index). A publication-date fallback is filed
+    under its month and also with the undated reports, since it may tell a standing situation."""
     if date and precision in ("day", "month") and len(date) >= 7:
-        return [f"m|{date[:7]}", f"d|{date[:4]}"]
+        weak = [f"u|{(published or date)[:4]}"] if fallback else []
+        return [f"m|{date[:7]}", f"d|{date[:4]}", *weak]
     if date and len(date) >= 4:
         return [f"y|{date[:4]}"]
     return [f"u|{(published or '????')[:4]}"]
@@ -68,9 +72,9 @@ def bucket_keys(date: str | None, precision: str | None, published: str | None) 
 
 def lookup_buckets(date: str | None, precision: str | None, published: str | None, cfg: StoryConfig) -> list[str]:
     """The buckets an event's candidates can sit in."""
-    window = cfg.link["undated_window_months"]
+    window = max(cfg.link["undated_window_months"], cfg.standing["window_months"])
     reference = published or date
-    undated_years = dates.years_within(reference, window)
+    undated_years = [*dates.years_within(reference, window), "????"]  # "????": documents without any date
     if date and precision in ("day", "month") and len(date) >= 7:
         reach = max(cfg.link["strong_day_tolerance"], cfg.link["fallback_window_days"])
         months = dates.months_touching(date, reach) if len(date) == 10 else [date[:7]]
@@ -91,13 +95,15 @@ def event_row(event: Event, extraction: Extraction, cfg: StoryConfig) -> dict:
         "date_fallback": bool(event.date and not event.date_text), "location": event.location,
         "evidence": (event.evidence or {}).get("text"), "attribution": event.attribution,
         "outlet": doc.outlet, "published": doc.reference_date,
+        "context": ",".join(sorted({c.lower() for c in event.context or []})),
+        "mention": any((event.rule or "").startswith(p) for p in cfg.standing["passing_rules"]),
     }
 
 
 def index_rows(row: dict) -> list[dict]:
     """One row per candidate key the event is filed under; the first is the primary row."""
     pairs = participant_pairs(_split(row["participants"]))
-    buckets = bucket_keys(row["date"], row["date_precision"], row["published"])
+    buckets = bucket_keys(row["date"], row["date_precision"], row["published"], bool(row["date_fallback"]))
     keys = [f"{row['family']}|{p}|{b}" for p in pairs for b in buckets]
     return [{**row, "ckey": k, "is_primary": i == 0} for i, k in enumerate(keys)]
 
@@ -238,6 +244,10 @@ def _date_evidence(new, old, sim, shared_words, place, shared_people, cfg) -> tu
             return None
         if kind == "conflict":
             return None
+    if not _explicit(new) and not _explicit(old) and new["date_precision"] != "year" != old["date_precision"]:
+        standing = _standing_evidence(new, old, cfg)
+        if standing:
+            return standing
     weak = not (_explicit(new) and _explicit(old)) or min(len(_split(new["participants"])),
                                                        len(_split(old["participants"]))) < 2
     if weak:
@@ -268,7 +278,54 @@ def _weak_evidence(new, old, sim, shared_words, shared_people, cfg) -> tuple[flo
     fallback = (new["date_fallback"] and old["date"]) or (old["date_fallback"] and new["date"])
     if fallback and shared_people >= link["fallback_min_shared_people"]:
         return 0.5, f"publication-date fallback: same type and direction, {shared_people} shared people"
+    if _same_news_cycle(new, old, cfg):
+        return 0.5, f"same news cycle: publication dates {new['date']} / {old['date']}, same type, direction " \
+                    f"and participants"
     return None
+
+
+def _same_news_cycle(a: dict, b: dict, cfg: StoryConfig) -> bool:
+    """Two outlets telling, within a day of each other and without a date of their own, the same act between
+    the same two or more parties: with no words or people in common, everything else they carry must agree
+    (type, direction, participants, mode, aux, context), so a promise is not linked to a plan or a past one."""
+    if not (a["date_fallback"] and b["date_fallback"]) or len(_split(a["participants"])) < 2:
+        return False
+    if any((a[k] or None) != (b[k] or None) for k in ("mode", "aux", "context")):
+        return False
+    days = dates.days_apart(a["date"], b["date"])
+    return days is not None and days <= cfg.link["fallback_same_news_days"]
+
+
+def _standing_evidence(new: dict, old: dict, cfg: StoryConfig) -> tuple[float, str] | None:
+    """Two weakly dated reports of one standing situation (an arms supply told as "has supplied"), even
+    months apart: same type in the standing list, same direction and participants (two or more), a shared
+    context and a specific shared word; neither a mention in passing (read off a noun, or told as history).
+
+    Choice: background told in passing ("amid Russia's war against Ukraine") is not linked, although one
+    ongoing war is arguably one story: such mentions fill many articles, say nothing about what they report,
+    and merging them would make one giant story out of unrelated articles."""
+    st = cfg.standing
+    if new["type"] != old["type"] or new["type"] not in st["types"] or new["participants"] != old["participants"]:
+        return None
+    if len(_split(new["participants"])) < 2 or not same_direction(new, old):
+        return None
+    if any(r["mention"] or r["aux"] in st["passing_aux"] for r in (new, old)):
+        return None
+    contexts = set(_split(new["context"])) & set(_split(old["context"]))
+    apart = dates.months_apart(new["published"] or new["date"], old["published"] or old["date"])
+    if not contexts or (apart is not None and apart > st["window_months"]):
+        return None
+    shared = _specific_shared_words(new, old, cfg)
+    if len(shared) < st["min_shared_words"]:
+        return None
+    return 0.5 + 0.25 * min(len(shared), 4), (f"standing situation: same type and direction, context "
+                                               f"{','.join(sorted(contexts))}, shared {','.join(sorted(shared))}")
+
+
+def _specific_shared_words(a: dict, b: dict, cfg: StoryConfig) -> set[str]:
+    drop = set((a["names"] or "").split()) | set((b["names"] or "").split()) | cfg.generic_words \
+        | cfg.background_words
+    return content_words(a["evidence"], drop) & content_words(b["evidence"], drop)
 
 
 def _within_window(a: dict, b: dict, cfg: StoryConfig) -> bool:
@@ -306,8 +363,35 @@ def best_links(con, rows: list[dict], cfg: StoryConfig) -> dict[str, Link]:
         proposals.extend(by_story.values())
     chosen: dict[str, Link] = {}
     taken: set[str] = set()
-    for link in sorted(proposals, key=lambda l: (-l.score, l.event_id, l.story_id)):
+    ranked = sorted(proposals, key=lambda l: (-l.score, l.event_id, l.story_id))
+    for link in ranked:
         if link.event_id not in chosen and link.story_id not in taken:
             chosen[link.event_id] = link
             taken.add(link.story_id)
+    for link in ranked:  # a report that links to two stories shows they are one (stories never split)
+        best = chosen.get(link.event_id)
+        if best and link.story_id not in taken:
+            best.bridges.append(link.story_id)
+            taken.add(link.story_id)
     return chosen
+
+
+def merge_plan(con, links: dict[str, Link]) -> dict[str, str]:
+    """{absorbed story: surviving story} for the stories each link bridges, keeping one report per document
+    in a story: a bridged story that shares a document with the surviving one stays apart."""
+    wanted = {s for link in links.values() for s in [link.story_id, *link.bridges] if link.bridges}
+    if not wanted:
+        return {}
+    docs: dict[str, set[str]] = {}
+    for story, rows in lookup(con, "story_index", "story_id", ("story_id", "doc_id"), sorted(wanted)).items():
+        docs[story] = {r["doc_id"] for r in rows}
+    plan = {}
+    for link in links.values():
+        held = set(docs.get(link.story_id, ()))
+        for other in link.bridges:
+            if held.isdisjoint(docs.get(other, ())):
+                plan[other] = link.story_id
+                held |= docs.get(other, set())
+                link.reasons.append(f"also links story {other}: merged")
+        link.bridges = [b for b in link.bridges if b in plan]
+    return plan

@@ -9,7 +9,7 @@ from __future__ import annotations
 EVENT_COLUMNS = (
     "ckey", "is_primary", "event_id", "doc_id", "story_id", "type", "family", "mode", "aux",
     "actors", "recipients", "participants", "people", "names", "date", "date_precision", "date_fallback",
-    "location", "evidence", "attribution", "outlet", "published",
+    "location", "evidence", "attribution", "outlet", "published", "context", "mention",
 )
 QUOTE_COLUMNS = ("qkey", "is_primary", "quote_id", "doc_id", "story_id", "speaker", "speaker_key", "text",
                  "outlet", "published")
@@ -21,7 +21,11 @@ DDL = [
         ckey VARCHAR, is_primary BOOLEAN, event_id VARCHAR, doc_id VARCHAR, story_id VARCHAR, type VARCHAR,
         family VARCHAR, mode VARCHAR, aux VARCHAR, actors VARCHAR, recipients VARCHAR, participants VARCHAR,
         people VARCHAR, names VARCHAR, date VARCHAR, date_precision VARCHAR, date_fallback BOOLEAN,
-        location VARCHAR, evidence VARCHAR, attribution VARCHAR, outlet VARCHAR, published VARCHAR)""",
+        location VARCHAR, evidence VARCHAR, attribution VARCHAR, outlet VARCHAR, published VARCHAR,
+        context VARCHAR, mention BOOLEAN)""",
+    # stores made before these columns existed gain them (empty) instead of failing on insert
+    "ALTER TABLE story_index ADD COLUMN IF NOT EXISTS context VARCHAR",
+    "ALTER TABLE story_index ADD COLUMN IF NOT EXISTS mention BOOLEAN",
     "CREATE INDEX IF NOT EXISTS story_index_ckey ON story_index (ckey)",
     "CREATE INDEX IF NOT EXISTS story_index_doc ON story_index (doc_id)",
     "CREATE INDEX IF NOT EXISTS story_index_story ON story_index (story_id)",
