@@ -12,8 +12,8 @@ from spacy.tokens import Span, Token
 from ..codebook import Codebook
 from ..nlp import Parsed
 from ..records import ActorRef, Document, Event, Mention, Quote
-from .arguments import MentionIndex, codes
-from .frames import Frame, sentence_frames
+from .arguments import MentionIndex, actors_of, codes, without
+from .frames import Frame, direct_object, in_reported_speech, sentence_frames, subject_of
 from .places import attribution_of, consult_mode, location_of, place_refs
 
 # Types that need only one party to be meaningful (a protest, a mobilisation, a ceasefire).
@@ -27,7 +27,9 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
     speakers = [(q.evidence["start"], q.evidence["end"], q.speaker) for q in (quotes or []) if not q.indirect]
     events: list[Event] = []
     lemmas: dict[str, str] = {}  # event id -> the trigger's lemma, to tell one happening told twice from two
+    kinds: dict[str, str] = {}  # event id -> the kind of segment it was read in (title, body, caption)
     previous_date = None  # explicit date of the sentence before: narrative continues on it
+    accusers: list[ActorRef] = []  # who made the latest accusation: a denial answers them
     for part in parsed:
         index = MentionIndex(part, mentions, speakers, codebook.actor_nouns)
         caption_date = _caption_date(part, document.published)
@@ -36,6 +38,8 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
             frames = [f for f in sentence_frames(sent, index, codebook) if _worth_keeping(f)]
             for frame in frames:
                 _imply_domestic_target(frame, index)
+                _speaker_perspective(frame, index, codebook)
+                accusers = _answer_accusation(frame, accusers, codebook)
             heads = {f.head.i for f in frames}
             for frame in frames:
                 # a photo caption shows one moment: its date is every event's date
@@ -44,8 +48,9 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
                     _date_for(frame, dates, previous_date, heads, ahead)
                 events.append(_event(frame, sent, part, index, document, codebook, when, len(events)))
                 lemmas[events[-1].event_id] = frame.head.lemma_.lower()
+                kinds[events[-1].event_id] = part.segment.kind
             previous_date = _main_clause_date(dates, sent)
-    return _deduplicate(events, lemmas)
+    return _deduplicate(events, lemmas, kinds)
 
 
 # ------------------------------------------------------------------------------------------ assembly
@@ -69,6 +74,32 @@ def _imply_domestic_target(frame: Frame, index: MentionIndex) -> None:
         code = next(iter(parties))
         frame.recipients = [ActorRef(text="", name=f"{code} ({'government' if sector == 'GOV' else 'population'},"
                                      " implied)", code=code, sector=sector, actor_id=f"state:{code}", kind="state")]
+
+
+def _speaker_perspective(frame: Frame, index: MentionIndex, codebook: Codebook) -> None:
+    """"Putin indicated that Russia and Iran would soon sign ...": a joint commitment announced by one party is
+    that party's commitment to the other."""
+    if frame.type != "AGREE" or frame.recipients or len(codes(frame.actors)) < 2:
+        return
+    reporter = in_reported_speech(frame.head, codebook)
+    speaker = subject_of(reporter) if reporter is not None else None
+    side = {a.code for a in actors_of(speaker, index)} if speaker is not None else set()
+    ours = [a for a in frame.actors if a.code in side]
+    if len(side) == 1 and ours:
+        frame.recipients = [a for a in frame.actors if a.code not in side]
+        frame.actors = ours
+        frame.symmetric = False
+
+
+def _answer_accusation(frame: Frame, accusers: list[ActorRef], codebook: Codebook) -> list[ActorRef]:
+    """"Russia and Iran reject all accusations": a denial of accusations answers whoever made them last."""
+    if frame.type == "ACCUSE" and frame.actors:
+        return frame.actors
+    claims = codebook.modality.get("claim_nouns", frozenset())
+    obj = direct_object(frame.head) if frame.entry.kind == "verb" else None
+    if frame.type == "REJECT" and not frame.recipients and obj is not None and obj.lemma_.lower() in claims:
+        frame.recipients = without(accusers, frame.actors)
+    return accusers
 
 
 def _worth_keeping(frame: Frame) -> bool:
@@ -146,23 +177,28 @@ def _confidence(frame: Frame) -> float:
     return max(0.1, min(0.95, score))
 
 
-def _deduplicate(events: list[Event], lemmas: dict[str, str]) -> list[Event]:
+def _deduplicate(events: list[Event], lemmas: dict[str, str], kinds: dict[str, str]) -> list[Event]:
     """One happening told twice in a document (title and body, caption and text) is one event: same type
     and participants, and dates that agree (an undated telling agrees with any)."""
     kept: list[Event] = []
     for event in sorted(events, key=lambda e: (e.date is None, -e.confidence)):
-        twin = next((k for k in kept if _same_happening(k, event, lemmas)), None)
+        twin = next((k for k in kept if _same_happening(k, event, lemmas, kinds)), None)
         if twin is None:
             kept.append(event)
     return sorted(kept, key=lambda e: e.evidence["start"])
 
 
-def _same_happening(a: Event, b: Event, lemmas: dict[str, str]) -> bool:
+_RETELLING = {"title", "caption"}  # a headline or a photo caption retells what the body reports
+
+
+def _same_happening(a: Event, b: Event, lemmas: dict[str, str], kinds: dict[str, str]) -> bool:
     parties = lambda e: frozenset(codes(e.actors) | codes(e.recipients))  # noqa: E731
     if a.type != b.type or parties(a) != parties(b) or a.alleged != b.alleged:
         return False
     same_sentence = a.evidence["start"] == b.evidence["start"]
-    if not same_sentence and lemmas.get(a.event_id) != lemmas.get(b.event_id):
+    retold = kinds.get(a.event_id) in _RETELLING or kinds.get(b.event_id) in _RETELLING
+    both_dated = bool(a.date_text and b.date_text and a.date == b.date and a.date_precision == "day")
+    if not (same_sentence or retold or both_dated) and lemmas.get(a.event_id) != lemmas.get(b.event_id):
         return False  # "rejected that account" and "dismissed the demand" are two events
     return a.date is None or b.date is None or a.date.startswith(b.date) or b.date.startswith(a.date)
 

@@ -366,6 +366,8 @@ def subjects_of(tok: Token) -> list[Token]:
 def verb_frame(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> Frame:
     subjects = subjects_of(tok)
     actors = distinct([a for subj in subjects for a in actors_of(subj, index)])
+    if not actors and is_passive(tok):  # "cut off ... due to Western sanctions": the cause names the doer
+        actors = _doers_of_cause(tok, entry, index, cb)
     if subjects and subjects[0].pos_ == "PRON":  # "X said it would ...": it is X, when X can be "it"
         actors = _speaker_for_pronoun(tok, subjects[0], index, cb) or actors
     recipients = recipients_for(entry, tok, index, actors)
@@ -410,8 +412,20 @@ def _passive_subject(tok: Token) -> Token | None:
     return found[0] if found else None
 
 
+def _doers_of_cause(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> list[ActorRef]:
+    for prep in tok.children:
+        if prep.dep_ != "prep" or prep.lower_ not in ("due", "because", "through", "under", "after"):
+            continue
+        for noun in prep.subtree:
+            noun_entry = match_noun(noun, cb) if noun.pos_ == "NOUN" else None
+            if noun_entry is not None and noun_entry.type == entry.type:
+                return noun_actors(noun, index)
+    return []
+
+
 def _purpose_recipients(tok: Token, index: MentionIndex, actors: list[ActorRef]) -> list[ActorRef]:
-    for clause in tok.children:
+    obj = direct_object(tok)
+    for clause in list(tok.children) + (list(obj.children) if obj is not None else []):
         if clause.dep_ in ("advcl", "xcomp") and any(c.lower_ == "to" and c.dep_ == "aux" for c in clause.children):
             found = without(object_parties(direct_object(clause), index), actors)
             if found:
@@ -524,8 +538,9 @@ def _nominal(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> Fra
     # "during a meeting", "at a meeting", "after meeting": the participants are those of the governing clause
     governor = tok.head.head if tok.dep_ in ("pobj", "pcomp") and tok.head.dep_ == "prep" else None
     if governor is not None and governor.pos_ in ("VERB", "AUX", "ADJ"):
-        if entry.type == "CONSULT":
-            doers = actors_of(subject_of(governor), index) + actors_of(direct_object(governor), index)
+        if entry.type == "CONSULT":  # only a clause with a stated doer: "signed ... at a meeting"
+            if any(c.dep_ in ("nsubj", "nsubjpass") for c in governor.children):
+                doers = actors_of(subject_of(governor), index) + actors_of(direct_object(governor), index)
         elif governor.lemma_.lower() in cb.modality.get("light_prep_verbs", ()):
             verb = governor.head if governor.pos_ == "ADJ" else governor
             doers = actors_of(subject_of(verb) or _passive_subject(verb), index)

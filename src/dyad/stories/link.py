@@ -4,6 +4,25 @@ Candidates come from indexed equality look-ups on story_index.ckey (type family 
 bucket), never from a scan. Each candidate pair passes hard gates (different document, compatible mode, aux,
 participants, dates and people) and then earns a score whose parts are recorded as the link's reasons.
 Each new event joins its best story at or above min_score; a story takes at most one event per document.
+
+How dates decide (the knobs are in data/stories.yaml):
+- Two explicit dates (a day or month the text states) must agree at their precisions; a day apart links only
+  with the same place and similar text, and is flagged as a disagreement.
+- A weakly dated report (its date is only the publication-date fallback, or it has none) links to a dated or
+  weak report near its publication day on the same type, direction and participants plus shared words or
+  shared people; two publication-day fallbacks of one news cycle also link when everything they carry agrees.
+- Standing situations: two weakly dated reports of a type that describes a lasting state of affairs (an arms
+  supply, sanctions, cooperation: `standing.types`) link even months apart on the same type, direction and
+  participants, a shared context and a specific shared word ("drones").
+  Choice: background mentioned in passing ("amid Russia's war against Ukraine", read off a noun, or told as
+  history) is NOT linked. One ongoing war is arguably one story, but such mentions sit in most articles on a
+  region and say nothing about what those articles report; merging them would make one giant story out of
+  unrelated reports and bury the corroboration counts that matter. Words that only name the background
+  (war, sanctions ...) do not count as shared.
+- A new report that links to two stories shows they are one: they merge (see merge_plan), unless that would
+  put two reports of one document in a story. Stories never split.
+A document with no date at all is filed in an undated bucket that every later report looks up; its own
+events only find other undated ones, so it joins older stories when a later report bridges them.
 """
 from __future__ import annotations
 
