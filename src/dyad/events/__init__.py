@@ -109,12 +109,14 @@ def _worth_keeping(frame: Frame) -> bool:
     if not participants:
         # nobody coded: keep it only when the text names a doer, at low confidence
         frame.confidence = min(frame.confidence, 0.3)
-        return bool(frame.actors) and frame.entry.kind == "verb" and not frame.entry.needs_recipient
+        return bool(frame.actors) and (frame.entry.kind == "verb" or "+light:" in frame.rule) \
+            and not frame.entry.needs_recipient
     if frame.entry.needs_recipient and not frame.recipients:
         return False
     if frame.entry.needs_partner and not frame.recipients and len(codes(frame.actors)) < 2:
         return False
-    if frame.entry.kind == "noun" and len(participants) < 2 and frame.type not in ("PROTEST", "MOBILIZE"):
+    nominal = frame.entry.kind == "noun" and "+light:" not in frame.rule
+    if nominal and len(participants) < 2 and frame.type not in ("PROTEST", "MOBILIZE"):
         return False  # a nominal event with one party is usually background ("the war", "sanctions")
     return frame.type in _ONE_PARTY_TYPES or len(participants) > 1
 

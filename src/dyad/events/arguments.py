@@ -94,6 +94,9 @@ def actors_of(head: Token | None, index: MentionIndex) -> list[ActorRef]:
             head = counted[0]
     found = _named_actors(head, index)
     sector = index.actor_nouns.get(head.lemma_.lower()) or index.actor_nouns.get(head.lower_)
+    for mod in head.children:  # "opposition groups", "rebel leaders": the modifier says who they are
+        if mod.dep_ in ("compound", "amod") and index.actor_nouns.get(mod.lower_) and mod.i < head.i:
+            sector = index.actor_nouns[mod.lower_] if not sector or sector == "CVL" else sector
     if sector and found:  # "Sudanese rebels", "Darfur rebels": the state's people of that sector
         found = [_as_group(ref, head, sector) for ref in found]
     if not found and (sector or head.lemma_.lower() in _TARGET_NOUNS):

@@ -216,7 +216,7 @@ def match_noun(tok: Token, cb: Codebook) -> Entry | None:
 def in_reported_speech(tok: Token, cb: Codebook) -> Token | None:
     """The reporting verb `tok` hangs from ("said that ...", "..., he said"), if any."""
     cur = tok
-    while cur.dep_ in ("ccomp", "conj", "xcomp", "advcl") and cur.head is not cur:
+    while cur.dep_ in ("ccomp", "conj", "xcomp", "advcl", "acomp") and cur.head is not cur:
         head = cur.head
         if head.lemma_.lower() in cb.reporting_verbs and cur.dep_ == "ccomp":
             return head
@@ -476,10 +476,11 @@ def sentence_frames(sent: Span, index: MentionIndex, cb: Codebook) -> list[Frame
             frames[tok.i] = frame
     _apply_modality(frames, cb)
     _mark_claims(frames, cb)
-    _add_obligations(sent, frames, index, cb)
+    frames = {i: f for i, f in frames.items() if _reports_event(f, cb)}  # before folding: a frame that
+    _add_obligations(sent, frames, index, cb)                           # reports nothing consumes nothing
     _fold_complements(frames, cb, index)
     consumed = _consumed(frames)
-    return [f for f in frames.values() if f.head.i not in consumed and _reports_event(f, cb)]
+    return [f for f in frames.values() if f.head.i not in consumed]
 
 
 def _reports_event(frame: Frame, cb: Codebook) -> bool:
