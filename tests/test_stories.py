@@ -505,3 +505,12 @@ def test_a_bridge_never_puts_two_reports_of_one_document_in_a_story(con):
     by_story = con.execute("SELECT story_id, count(*), count(DISTINCT doc_id) FROM story_index WHERE is_primary "
                            "GROUP BY story_id").fetchall()
     assert all(n == docs for _, n, docs in by_story)
+
+
+def test_different_promises_on_consecutive_publication_days_stay_apart(con):
+    a = extraction(doc("a", "2024-10-22", "A"), [fallback(
+        "a", 1, "AGREE", [RUS], [IRN], aux="future", text="Moscow will stand by Tehran.")])
+    b = extraction(doc("b", "2024-10-23", "B"), [fallback(
+        "b", 1, "AGREE", [RUS], [IRN], published="2024-10-23", aux="future", text="A treaty is to be signed soon.")])
+    ids = link_all(con, a, b)
+    assert not same(ids, "a:e1", "b:e1")

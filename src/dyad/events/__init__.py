@@ -176,6 +176,8 @@ def _confidence(frame: Frame) -> float:
         score -= 0.05
     if frame.head.dep_ in ("pcomp", "acl", "relcl", "advcl") or frame.alleged:
         score -= 0.1  # a subordinate or claimed act is less likely the news than the main clause
+    if frame.head.dep_ in ("advcl", "xcomp") and any(c.lower_ == "to" and c.dep_ == "aux" for c in frame.head.children):
+        score -= 0.1  # "massed outside the palace to demand ...": the purpose, not the act
     return max(0.1, min(0.95, score))
 
 

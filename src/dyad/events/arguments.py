@@ -101,9 +101,17 @@ def actors_of(head: Token | None, index: MentionIndex) -> list[ActorRef]:
         found = [_as_group(ref, head, sector) for ref in found]
     if not found and (sector or head.lemma_.lower() in _TARGET_NOUNS):
         found = _placed_group(head, index, sector or "CVL")
+    if not found and not sector and _agentive_plural(head):
+        sector = "CVL"  # "dockworkers", "truckers", "leftists": people named by what they do
+        found = _placed_group(head, index, sector)
     if not found and (sector or head.ent_type_ in _NAMED_LABELS or head.pos_ == "PROPN"):
         found = [uncoded(head, sector)]
     return found
+
+
+def _agentive_plural(tok: Token) -> bool:
+    lemma = tok.lemma_.lower()
+    return tok.tag_ == "NNS" and lemma.endswith(("er", "or", "ist", "ian", "ant")) and len(lemma) > 4
 
 
 def uncoded(head: Token, sector: str | None = None) -> ActorRef:

@@ -7,7 +7,7 @@ recipient and context; reporting verbs ("said", "told CNBC") are transparent and
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
 
@@ -21,7 +21,9 @@ _COMPLEMENTS = {"xcomp", "ccomp"}
 _RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 _STATIVE_PASSIVES = {"oppose", "commit", "dedicate", "determine", "prepare", "involve", "engage", "resolve",
                      "poise", "set"}
-_PARTICLES = {"out", "off", "back", "down", "up", "away", "over"}  # parsed as prepositions at times
+# parsed as prepositions at times, or standing apart from the verb: "handed 29 suspects over", "called ... for"
+_PARTICLES = {"out", "off", "back", "down", "up", "away", "over", "for", "with", "against", "into", "onto",
+              "behind", "alongside"}
 # Objects that are feelings or statements, not parties: "expressed gratitude to X for ..."
 _ABSTRACT_OBJECTS = {"gratitude", "thanks", "appreciation", "support", "concern", "hope", "regret", "condolences"}
 # Verbs whose object, not subject, does what the complement says ("urged Iraq to cooperate").
@@ -157,8 +159,10 @@ def object_matches(entry: Entry, obj: Token | None, verb: Token | None = None) -
     if not entry.objects:
         return True
     candidates = objects_with_conjuncts(obj)
-    if obj is None and verb is not None:  # "remained on alert", "went on strike"
-        candidates = [o for p in verb.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
+    if verb is not None:  # "remained on alert", "put its forces on alert", "called a halt to attacks"
+        candidates += [o for p in verb.children if p.dep_ in ("prep", "dative") for o in p.children
+                       if o.dep_ == "pobj"]
+        candidates += [o for o in verb.children if o.dep_ in ("oprd", "acomp", "attr")]
     for o in candidates:
         phrase = " ".join(t.lower_ for t in o.subtree)
         if o.lemma_.lower() in entry.objects or o.lower_ in entry.objects:
@@ -188,7 +192,18 @@ def entry_fits(entry: Entry, tok: Token, index: MentionIndex, cb: Codebook) -> b
         return False
     if entry.requires_word and not any(t.lower_ == entry.requires_word for t in tok.subtree):
         return False
+    if entry.subjects and not _subject_sector_in(tok, entry.subjects, index):
+        return False
     return object_matches(entry, obj, tok)
+
+
+def _subject_sector_in(tok: Token, sectors: frozenset[str], index: MentionIndex) -> bool:
+    """Whether the doer is of one of `sectors` ("youths clashed" is a riot; "troops clashed" a battle)."""
+    subject = subject_of(tok)
+    if subject is None:
+        return False
+    refs = actors_of(subject, index)
+    return any(r.sector in sectors for r in refs)
 
 
 def match_verb(tok: Token, index: MentionIndex, cb: Codebook) -> Entry | None:
@@ -205,9 +220,9 @@ def match_noun(tok: Token, cb: Codebook) -> Entry | None:
         keys += [f"{mod.lower_} {tok.lemma_.lower()}", f"{mod.lower_} {tok.lower_}"]
     keys += [tok.lower_, tok.lemma_.lower()]
     for key in keys:
-        entries = cb.noun_entries(key)
-        if entries:
-            return entries[0]
+        for entry in cb.noun_entries(key):
+            if object_matches(entry, None, tok):  # "a halt to the attacks": what the noun governs
+                return entry
     return None
 
 
@@ -267,8 +282,10 @@ def modality(tok: Token, cb: Codebook) -> tuple[str | None, bool, bool]:
                 irrealis = "future" if reported else "hypothetical"
             elif word in m["hypothetical_aux"]:
                 irrealis = irrealis or "hypothetical"
-        if c.dep_ == "advmod" and word in m["future_adverbs"]:
+        if c.dep_ == "advmod" and word in m["future_adverbs"] and tok.tag_ not in ("VBD", "VBN"):
             irrealis = irrealis or "future"
+    if irrealis is None and tok.dep_ == "xcomp" and tok.head.pos_ in ("VERB", "AUX"):
+        irrealis = modality(tok.head, cb)[0]  # "will help train", "could try to sign"
     negated_intent = False
     noun = _intent_noun(tok, cb)
     if noun is not None:  # "its readiness to sign", "no intention of abandoning"
@@ -381,6 +398,13 @@ def verb_frame(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> F
                 break
     if not recipients:  # "launch an attack to punish Tehran": the purpose names the target
         recipients = _purpose_recipients(tok, index, actors)
+    if actors and all(a.code is None for a in actors):  # "X stepped down as Sri Lanka's president"
+        role_states = [a for o in prep_objects(tok, "as") for a in actors_of(o, index) if a.code]
+        if role_states:
+            actors = [replace(a, code=role_states[0].code, sector=a.sector or "GOV") for a in actors]
+    if not actors and entry.type == "MOBILIZE":  # "45,000 police were deployed": the forces are the doer
+        actors = actors_of(direct_object(tok), index)
+        recipients = without(recipients, actors)
     plover_type = entry.type
     if entry.alone_type and not recipients and len(codes(actors)) < 2:
         plover_type = entry.alone_type  # one army's drills are a show of force, not cooperation
@@ -476,6 +500,7 @@ def sentence_frames(sent: Span, index: MentionIndex, cb: Codebook) -> list[Frame
             frames[tok.i] = frame
     _apply_modality(frames, cb)
     _mark_claims(frames, cb)
+    _joint_actions(frames, cb)
     frames = {i: f for i, f in frames.items() if _reports_event(f, cb)}  # before folding: a frame that
     _add_obligations(sent, frames, index, cb)                           # reports nothing consumes nothing
     _fold_complements(frames, cb, index)
@@ -588,6 +613,19 @@ def _apply_modality(frames: dict[int, Frame], cb: Codebook) -> None:
             frame.rule = f"{frame.rule}>{frame.type.lower()}({frame.aux or 'negated'})"
 
 
+def _joint_actions(frames: dict[int, Frame], cb: Codebook) -> None:
+    """"Dutch and Belgian police rounded up 30 suspects in coordinated raids": what several parties do
+    together against a third is their cooperation."""
+    markers = cb.modality.get("joint_markers", frozenset()) | cb.modality.get("joint_adjectives", frozenset())
+    for frame in frames.values():
+        if frame.entry.kind != "verb" or len(codes(frame.actors)) < 2 or frame.type == "COOPERATE":
+            continue
+        clause = [t for t in frame.head.subtree if t.dep_ in ("amod", "advmod")]
+        if any(t.lower_ in markers for t in clause) and frame.type in cb.hostile_types | {"AID"}:
+            frame.type, frame.symmetric = "COOPERATE", True
+            frame.rule = f"{frame.rule}>cooperate(joint)"
+
+
 def _mark_claims(frames: dict[int, Frame], cb: Codebook) -> None:
     """An act inside "an allegation that ...", "reports that ..." is claimed, not established."""
     nouns = cb.modality.get("claim_nouns", frozenset())
@@ -637,6 +675,10 @@ def _fold_complements(frames: dict[int, Frame], cb: Codebook, index: MentionInde
                     wanted = source.actors if frame.type == "REQUEST" else (source.recipients or source.actors)
                     frame.recipients = without(wanted, frame.actors)
                 frame.context |= source.context
+                if frame.type == "AGREE" and (cb.is_hostile(source.type) or source.type == "THREATEN"):
+                    frame.type, frame.rule = "THREATEN", f"{frame.rule}>threaten(hostile-promise)"
+                if frame.type == "REJECT" and source.type == "REJECT" and _rules_out_force(source.head, cb):
+                    frame.type, frame.rule = "THREATEN", f"{frame.rule}>threaten(not-ruled-out)"
                 if frame.type == "ACCUSE":
                     source.alleged = True  # the alleged act is coded too, marked as alleged
                     if not source.actors:  # "accused Tehran of supplying ...": the accused is the doer
@@ -671,6 +713,12 @@ def _add_obligations(sent: Span, frames: dict[int, Frame], index: MentionIndex, 
             frames[tok.i] = frame
 
 
+def _rules_out_force(tok: Token, cb: Codebook) -> bool:
+    obj = direct_object(tok)
+    force = cb.modality.get("force_nouns", frozenset())
+    return obj is not None and any(t.lemma_.lower() in force for t in obj.subtree)
+
+
 def _condition_subjects(tok: Token, cb: Codebook, index: MentionIndex) -> list[ActorRef]:
     marks = cb.modality.get("conditional_threat", frozenset()) | {"if"}
     for node in [tok, *tok.subtree]:
@@ -682,7 +730,8 @@ def _condition_subjects(tok: Token, cb: Codebook, index: MentionIndex) -> list[A
 
 
 def _complement_heads(tok: Token) -> list[Token]:
-    heads = [c for c in tok.children if c.dep_ in _COMPLEMENTS or (c.dep_ == "prep" and c.lower_ in ("of", "to"))]
+    heads = [c for c in tok.children
+             if c.dep_ in _COMPLEMENTS or (c.dep_ == "prep" and c.lower_ in ("of", "to", "for"))]
     out = []
     for h in heads:
         if h.dep_ == "prep":
