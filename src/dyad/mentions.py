@@ -376,6 +376,7 @@ class SentenceReader:
     def _references(self) -> list[Candidate]:
         found = []
         anaphors = {tuple(a.split()) for a in self.refs.get("organization_anaphors", [])}
+        state_anaphors = {tuple(a.split()) for a in self.refs.get("state_anaphors", [])}
         pronouns = set(self.refs.get("person_pronouns", {})) | set(self.refs.get("thing_pronouns", [])) \
             | set(self.refs.get("plural_pronouns", []))
         i = 0
@@ -390,6 +391,9 @@ class SentenceReader:
                 i = plural[0]
             elif two in anaphors and self.tokens[i + 1].pos_ != "PROPN":
                 found.append(Candidate(i, i + 2, "anaphor"))
+                i += 2
+            elif two in state_anaphors and self.tokens[i + 1].pos_ != "PROPN":  # "the country's economy"
+                found.append(Candidate(i, i + 2, "anaphor", group_of="state"))
                 i += 2
             elif self.words[i] in pronouns and self.tokens[i].pos_ == "PRON" or self.words[i] in ("his", "its", "their"):
                 found.append(Candidate(i, i + 1, "pronoun"))
@@ -820,7 +824,7 @@ def _resolve_plural(cand, reader, part, resolver: Resolver) -> Mention | None:
 
 
 def _resolve_anaphor(cand, reader, part, resolver: Resolver) -> Mention | None:
-    ref = resolver.last_of_kind(("organization", "group"))
+    ref = resolver.last_of_kind(("state",) if cand.group_of == "state" else ("organization", "group"))
     return _make(part, reader, cand, _retext(ref, reader, cand), "anaphor") if ref else None
 
 

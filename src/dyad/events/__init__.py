@@ -199,6 +199,9 @@ def _same_happening(a: Event, b: Event, lemmas: dict[str, str], kinds: dict[str,
     parties = lambda e: frozenset(codes(e.actors) | codes(e.recipients))  # noqa: E731
     if a.type != b.type or parties(a) != parties(b) or a.alleged != b.alleged:
         return False
+    directed = a.recipients and b.recipients
+    if directed and (codes(a.actors), codes(a.recipients)) != (codes(b.actors), codes(b.recipients)):
+        return False  # "Iran thanked Russia for supporting Iran": two events, opposite directions
     same_sentence = a.evidence["start"] == b.evidence["start"]
     retold = kinds.get(a.event_id) in _RETELLING or kinds.get(b.event_id) in _RETELLING
     both_dated = bool(a.date_text and b.date_text and a.date == b.date and a.date_precision == "day")

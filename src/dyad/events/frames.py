@@ -19,6 +19,7 @@ _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _OBJECTS = {"dobj", "obj"}
 _COMPLEMENTS = {"xcomp", "ccomp"}
 _RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+_COMPLETING_PREPS = {"on", "as", "to", "into", "onto", "under"}
 _STATIVE_PASSIVES = {"oppose", "commit", "dedicate", "determine", "prepare", "involve", "engage", "resolve",
                      "poise", "set"}
 # parsed as prepositions at times, or standing apart from the verb: "handed 29 suspects over", "called ... for"
@@ -160,8 +161,10 @@ def object_matches(entry: Entry, obj: Token | None, verb: Token | None = None) -
         return True
     candidates = objects_with_conjuncts(obj)
     if verb is not None:  # "remained on alert", "put its forces on alert", "called a halt to attacks"
-        candidates += [o for p in verb.children if p.dep_ in ("prep", "dative") for o in p.children
-                       if o.dep_ == "pobj"]
+        preps = [p for p in verb.children if p.dep_ in ("prep", "dative")]
+        if obj is not None:  # beside an object only the prepositions that complete the verb's sense
+            preps = [p for p in preps if p.lower_ in _COMPLETING_PREPS]
+        candidates += [o for p in preps for o in p.children if o.dep_ == "pobj"]
         candidates += [o for o in verb.children if o.dep_ in ("oprd", "acomp", "attr")]
     for o in candidates:
         phrase = " ".join(t.lower_ for t in o.subtree)
@@ -571,6 +574,12 @@ def _nominal(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> Fra
             verb = governor.head if governor.pos_ == "ADJ" else governor
             doers = actors_of(subject_of(verb) or _passive_subject(verb), index)
     frame = noun_frame(tok, entry, index, cb, doers=doers)
+    if frame is not None and tok.dep_ == "nsubj" and not frame.recipients and tok.head.pos_ in ("VERB", "AUX"):
+        # "sanctions have taken a toll on the country's economy", "the strikes hit Gaza": what they fall on
+        verb = tok.head
+        frame.recipients = without(distinct([a for key in ("on", "against") for o in prep_objects(verb, key)
+                                             for a in actors_of(o, index)]
+                                            + object_parties(direct_object(verb), index)), frame.actors)
     if frame is not None and tok.dep_ == "pobj" and tok.head.lower_ == "under" and not frame.recipients:
         governor = tok.head.head
         frame.recipients = without(actors_of(subject_of(governor), index), frame.actors) \
