@@ -469,12 +469,15 @@ def test_one_pledge_reported_by_two_outlets_in_one_news_cycle_is_one_story(con):
     a = extraction(doc("a", "2024-10-23", "A"), [fallback(
         "a", 1, "AGREE", [IRN, RUS], published="2024-10-23", text="The leaders vowed ever closer partnership.")])
     b = extraction(doc("b", "2024-10-23", "B"), [fallback(
-        "b", 1, "AGREE", [IRN, RUS], published="2024-10-23", text="Tehran and Moscow promise unity.")])
+        "b", 1, "AGREE", [IRN, RUS], published="2024-10-23", text="Tehran and Moscow pledge a closer partnership.")])
     plan = extraction(doc("c", "2024-10-23", "C"), [fallback(
         "c", 1, "AGREE", [IRN, RUS], published="2024-10-23", aux="future", text="A treaty is expected soon.")])
-    ids = link_all(con, a, b, plan)
+    other = extraction(doc("d", "2024-10-23", "D"), [fallback(
+        "d", 1, "AGREE", [IRN, RUS], published="2024-10-23", text="Both sides promise to keep talking.")])
+    ids = link_all(con, a, b, plan, other)
     assert same(ids, "a:e1", "b:e1")
     assert not same(ids, "a:e1", "c:e1")  # nothing in common and a different aux: another act
+    assert not same(ids, "a:e1", "d:e1")  # another promise the same day, with no word in common
 
 
 def test_a_report_that_bridges_two_stories_merges_them(tmp_path):

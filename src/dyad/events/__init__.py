@@ -13,7 +13,7 @@ from ..codebook import Codebook
 from ..nlp import Parsed
 from ..records import ActorRef, Document, Event, Mention, Quote
 from .arguments import MentionIndex, actors_of, codes, without
-from .frames import Frame, direct_object, in_reported_speech, sentence_frames, subject_of
+from .frames import Frame, direct_object, in_reported_speech, modality, sentence_frames, subject_of
 from .places import attribution_of, consult_mode, location_of, place_refs
 
 # Types that need only one party to be meaningful (a protest, a mobilisation, a ceasefire).
@@ -30,12 +30,15 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
     kinds: dict[str, str] = {}  # event id -> the kind of segment it was read in (title, body, caption)
     previous_date = None  # explicit date of the sentence before: narrative continues on it
     accusers: list[ActorRef] = []  # who made the latest accusation: a denial answers them
+    last_frame: Frame | None = None  # the sentence before's last event: what "do this" stands for
     for part in parsed:
         index = MentionIndex(part, mentions, speakers, codebook.actor_nouns)
         caption_date = _caption_date(part, document.published)
         for sent in part.doc.sents:
             dates = _dates(sent, document.published)
             frames = [f for f in sentence_frames(sent, index, codebook) if _worth_keeping(f)]
+            if not frames and last_frame is not None:  # "We intend to do this further."
+                frames = [f for f in [_pro_verb_frame(sent, last_frame, codebook)] if f is not None]
             for frame in frames:
                 _imply_domestic_target(frame, index)
                 _speaker_perspective(frame, index, codebook)
@@ -50,6 +53,7 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
                 lemmas[events[-1].event_id] = frame.head.lemma_.lower()
                 kinds[events[-1].event_id] = part.segment.kind
             previous_date = _main_clause_date(dates, sent)
+            last_frame = frames[-1] if frames else None
     return _deduplicate(events, lemmas, kinds)
 
 
@@ -74,6 +78,32 @@ def _imply_domestic_target(frame: Frame, index: MentionIndex) -> None:
         code = next(iter(parties))
         frame.recipients = [ActorRef(text="", name=f"{code} ({'government' if sector == 'GOV' else 'population'},"
                                      " implied)", code=code, sector=sector, actor_id=f"state:{code}", kind="state")]
+
+
+_PRO_OBJECTS = {"this", "that", "it", "so", "same"}
+
+
+def _pro_verb_frame(sent: Span, last: Frame, codebook: Codebook) -> Frame | None:
+    """"We are developing cooperation with Iran. We intend to do this further.": "do this" stands for the
+    event just told; said with intent or of the future it is a commitment (AGREE), with a refusal a REJECT."""
+    for tok in sent:
+        if tok.lemma_.lower() != "do" or tok.pos_ not in ("VERB", "AUX"):
+            continue
+        if not any(c.lower_ in _PRO_OBJECTS and c.dep_ in ("dobj", "advmod", "attr") for c in tok.children):
+            continue
+        irrealis, negated, negated_intent = modality(tok, codebook)
+        base = last.entry.type
+        if negated_intent:
+            plover_type = codebook.negated_intent.get("cooperative" if codebook.is_cooperative(base) else "hostile", base)
+        elif irrealis:
+            plover_type = codebook.irrealis.get("cooperative" if codebook.is_cooperative(base) else "hostile", base)
+        else:
+            plover_type = base
+        return Frame(head=tok, entry=last.entry, type=plover_type, actors=list(last.actors),
+                     recipients=list(last.recipients), aux=irrealis, negated=negated, irrealis=irrealis,
+                     context=set(last.context), rule=f"{last.entry.id}>do-so", confidence=0.6,
+                     has_subject=True)
+    return None
 
 
 def _speaker_perspective(frame: Frame, index: MentionIndex, codebook: Codebook) -> None:
@@ -185,7 +215,7 @@ def _deduplicate(events: list[Event], lemmas: dict[str, str], kinds: dict[str, s
     """One happening told twice in a document (title and body, caption and text) is one event: same type
     and participants, and dates that agree (an undated telling agrees with any)."""
     kept: list[Event] = []
-    for event in sorted(events, key=lambda e: (e.date is None, -e.confidence)):
+    for event in sorted(events, key=lambda e: (e.date is None, not e.recipients, -e.confidence)):
         twin = next((k for k in kept if _same_happening(k, event, lemmas, kinds)), None)
         if twin is None:
             kept.append(event)
@@ -199,10 +229,12 @@ def _same_happening(a: Event, b: Event, lemmas: dict[str, str], kinds: dict[str,
     parties = lambda e: frozenset(codes(e.actors) | codes(e.recipients))  # noqa: E731
     if a.type != b.type or parties(a) != parties(b) or a.alleged != b.alleged:
         return False
-    directed = a.recipients and b.recipients
-    if directed and (codes(a.actors), codes(a.recipients)) != (codes(b.actors), codes(b.recipients)):
-        return False  # "Iran thanked Russia for supporting Iran": two events, opposite directions
     same_sentence = a.evidence["start"] == b.evidence["start"]
+    # "Iran thanked Russia for supporting Iran": two events, opposite directions. Within one sentence a
+    # directed telling and an undirected one ("shakes hands with X during their meeting") are one.
+    directed = (a.recipients and b.recipients) if same_sentence else (a.recipients or b.recipients)
+    if directed and (codes(a.actors), codes(a.recipients)) != (codes(b.actors), codes(b.recipients)):
+        return False
     retold = kinds.get(a.event_id) in _RETELLING or kinds.get(b.event_id) in _RETELLING
     both_dated = bool(a.date_text and b.date_text and a.date == b.date and a.date_precision == "day")
     if not (same_sentence or retold or both_dated) and lemmas.get(a.event_id) != lemmas.get(b.event_id):

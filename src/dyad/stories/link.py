@@ -297,7 +297,7 @@ def _weak_evidence(new, old, sim, shared_words, shared_people, cfg) -> tuple[flo
     fallback = (new["date_fallback"] and old["date"]) or (old["date_fallback"] and new["date"])
     if fallback and shared_people >= link["fallback_min_shared_people"]:
         return 0.5, f"publication-date fallback: same type and direction, {shared_people} shared people"
-    if _same_news_cycle(new, old, cfg):
+    if _same_news_cycle(new, old, cfg) and shared_words >= link["same_news_min_shared_words"]:
         return 0.5, f"same news cycle: publication dates {new['date']} / {old['date']}, same type, direction " \
                     f"and participants"
     return None
