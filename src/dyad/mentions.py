@@ -392,7 +392,8 @@ class SentenceReader:
             elif two in anaphors and self.tokens[i + 1].pos_ != "PROPN":
                 found.append(Candidate(i, i + 2, "anaphor"))
                 i += 2
-            elif two in state_anaphors and self.tokens[i + 1].pos_ != "PROPN":  # "the country's economy"
+            elif two in state_anaphors and self.tokens[i + 1].pos_ != "PROPN" and \
+                    (i + 2 >= len(self.tokens) or self.words[i + 2] != "of"):  # not "the state of emergency"
                 found.append(Candidate(i, i + 2, "anaphor", group_of="state"))
                 i += 2
             elif self.words[i] in pronouns and self.tokens[i].pos_ == "PRON" or self.words[i] in ("his", "its", "their"):

@@ -259,6 +259,10 @@ def _dates(sent: Span, reference: str | None, prefer: str = "past"):
     return tokens
 
 
+def _nearest_head(tok: Token, heads: set[int]) -> int | None:
+    return next((a.i for a in tok.ancestors if a.i in heads), None)
+
+
 def _anchor(tok: Token, heads: set[int]) -> Token:
     """The clause a date belongs to: its nearest ancestor that is a coded predicate or a verb."""
     cur = tok
@@ -278,6 +282,9 @@ def _date_for(frame: Frame, dates, previous_date, heads: set[int], ahead=None):
             return previous_date, previous_date.text
         return None, None
     governing = {frame.head.i} | {t.i for t in frame.head.ancestors}
+    if frame.head.pos_ == "NOUN":  # "a missile attack launched ... earlier this month": its own clauses
+        governing |= {t.i for t in frame.head.subtree if t.pos_ in ("VERB", "AUX") and t.i not in heads
+                      and _nearest_head(t, heads) == frame.head.i}
     candidates = []
     for n, (span, resolved) in enumerate(dates):
         anchor = _anchor(span.root, heads)

@@ -434,6 +434,21 @@ def _speaker_for_pronoun(tok: Token, pronoun: Token, index: MentionIndex, cb: Co
     return []
 
 
+def _sufferer(noun: Token, cb: Codebook) -> Token | None:
+    """The verb whose subject undergoes the nominal event: "faces (the prospect of) an attack", "braces for
+    a strike", "fears sanctions"."""
+    verbs = cb.modality.get("undergo_verbs", frozenset())
+    node = noun
+    for _ in range(3):  # the noun, "the prospect of" the noun, "for" the noun
+        head = node.head
+        if head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in verbs and node.dep_ in ("dobj", "pobj", "prep"):
+            return head
+        if head is node:
+            break
+        node = head
+    return None
+
+
 def _passive_subject(tok: Token) -> Token | None:
     found = children(tok, "nsubjpass")
     return found[0] if found else None
@@ -493,7 +508,7 @@ def sentence_frames(sent: Span, index: MentionIndex, cb: Codebook) -> list[Frame
     frames: dict[int, Frame] = {}
     for tok in sent:
         frame = None
-        if tok.pos_ in ("VERB", "AUX") or (tok.dep_ == "ROOT" and tok.pos_ != "NOUN"):
+        if (tok.pos_ in ("VERB", "AUX") and tok.dep_ != "amod") or (tok.dep_ == "ROOT" and tok.pos_ != "NOUN"):
             frame = _verb_or_light_frame(tok, index, cb)
         elif tok.pos_ in ("NOUN", "PROPN") and tok.dep_ != "compound":
             entry = match_noun(tok, cb)
@@ -501,6 +516,7 @@ def sentence_frames(sent: Span, index: MentionIndex, cb: Codebook) -> list[Frame
                 frame = _nominal(tok, entry, index, cb)
         if frame is not None:
             frames[tok.i] = frame
+    _retaliations(sent, frames, index, cb)
     _apply_modality(frames, cb)
     _mark_claims(frames, cb)
     _joint_actions(frames, cb)
@@ -580,6 +596,10 @@ def _nominal(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> Fra
         frame.recipients = without(distinct([a for key in ("on", "against") for o in prep_objects(verb, key)
                                              for a in actors_of(o, index)]
                                             + object_parties(direct_object(verb), index)), frame.actors)
+    if frame is not None and not frame.recipients:  # "Iran braces for an Israeli attack": Iran is the target
+        sufferer = _sufferer(tok, cb)
+        if sufferer is not None:
+            frame.recipients = without(actors_of(subject_of(sufferer), index), frame.actors)
     if frame is not None and tok.dep_ == "pobj" and tok.head.lower_ == "under" and not frame.recipients:
         governor = tok.head.head
         frame.recipients = without(actors_of(subject_of(governor), index), frame.actors) \
@@ -620,6 +640,24 @@ def _apply_modality(frames: dict[int, Frame], cb: Codebook) -> None:
             frame.aux = "negation"
         if frame.type != base:
             frame.rule = f"{frame.rule}>{frame.type.lower()}({frame.aux or 'negated'})"
+
+
+def _retaliations(sent: Span, frames: dict[int, Frame], index: MentionIndex, cb: Codebook) -> None:
+    """"an attack by Israel in retaliation for a missile attack launched against its rival": the attack
+    retaliated for ran the other way, from the one now threatened to the one who threatens."""
+    markers = cb.modality.get("retaliation_markers", frozenset())
+    for tok in sent:
+        entry = match_noun(tok, cb) if tok.pos_ == "NOUN" and tok.i not in frames else None
+        if entry is None or entry.type != "ASSAULT" or tok.dep_ != "pobj" or tok.head.lower_ not in ("for", "to"):
+            continue
+        marker = tok.head.head
+        if marker.lemma_.lower() not in markers:
+            continue
+        later = frames.get(marker.head.head.i) if marker.head.dep_ == "prep" else None
+        if later is not None and later.actors and later.recipients:
+            frames[tok.i] = Frame(head=tok, entry=entry, type="ASSAULT", actors=list(later.recipients),
+                                  recipients=list(later.actors), context=clause_context(tok, entry, cb),
+                                  rule=f"{entry.id}>retaliated-for", confidence=0.55)
 
 
 def _joint_actions(frames: dict[int, Frame], cb: Codebook) -> None:
