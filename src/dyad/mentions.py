@@ -661,7 +661,9 @@ def _is_modifier(reader: SentenceReader, cand: Candidate) -> bool:
 
 
 def _is_subject(reader: SentenceReader, cand: Candidate) -> bool:
-    return any(t.dep_ in SUBJECT_DEPS for t in reader.tokens[cand.start:cand.end])
+    """A subject, or the owner of one ("Iran's focus will be ..."): the actor the sentence is about."""
+    tokens = reader.tokens[cand.start:cand.end]
+    return any(t.dep_ in SUBJECT_DEPS or (t.dep_ == "poss" and t.head.dep_ in SUBJECT_DEPS) for t in tokens)
 
 
 def _make(part, reader: SentenceReader, cand: Candidate, actor: ActorRef, how: str, role=None, members=None) -> Mention:
