@@ -519,6 +519,11 @@ class Resolver:
                 return pool[-1].actor
         return None
 
+    def nearest_place_here(self) -> ActorRef | None:
+        """The closest state or body named before, in this sentence, not in passing."""
+        pool = [s for s in self.places if s.sentence == self.sentence and not s.modifier]
+        return pool[-1].actor if pool else None
+
     def last_plural_subject(self) -> ActorRef | None:
         """ "They": a plural subject ("Afghan rebels") of this sentence, unless actors joined by "and" came
         later; then one of the last sentence."""
@@ -807,7 +812,9 @@ def _resolve_pronoun(cand, reader: SentenceReader, part, resolver: Resolver) -> 
     if word in refs.get("thing_pronouns", []):
         if _pleonastic(reader, cand.start):
             return None
-        ref = resolver.last_place_subject()
+        # a possessive "its" mostly owns what is closest ("Iran's support for Russia in its invasion");
+        # a subject "it" continues the sentence's topic ("Russia says it will ...")
+        ref = (resolver.nearest_place_here() if word == "its" else None) or resolver.last_place_subject()
         return _make(part, reader, cand, _retext(ref, reader, cand), "pronoun") if ref else None
     subject = resolver.last_plural_subject()
     if subject is not None:

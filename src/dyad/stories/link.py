@@ -292,6 +292,8 @@ def _weak_evidence(new, old, sim, shared_words, shared_people, cfg) -> tuple[flo
         return None
     if not _within_window(new, old, cfg):
         return None
+    if not (new["date"] and old["date"]) and any(r["mention"] for r in (new, old)):
+        return None  # undated background in passing ("amid its war against Ukraine"): see _standing_evidence
     if sim >= link["weak_text_similarity"] and shared_words >= link["weak_min_shared_words"]:
         return 0.5, f"weakly dated: same type and direction, {shared_words} shared words"
     fallback = (new["date_fallback"] and old["date"]) or (old["date_fallback"] and new["date"])
