@@ -148,3 +148,34 @@ def test_we_in_a_quotation_is_the_speaker_state(code):
 def test_ids_are_stable_across_runs(code):
     text = "Indian troops shelled Pakistani positions along the frontier."
     assert [e.event_id for e in code(text, doc_id="x")] == [e.event_id for e in code(text, doc_id="x")]
+
+
+def test_what_was_retaliated_for_ran_the_other_way(code):
+    text = ("Armenia is facing the prospect of a strike by Azerbaijan in retaliation for a drone attack "
+            "launched against its neighbour last week.")
+    events = code(text)
+    threat = only(events, "THREATEN")
+    assert codes(threat.actors) == ["AZE"] and codes(threat.recipients) == ["ARM"]
+    earlier = only(events, "ASSAULT")
+    assert codes(earlier.actors) == ["ARM"] and codes(earlier.recipients) == ["AZE"]
+    assert earlier.date == "2025-03", "'last week' belongs to the earlier attack's own clause"
+
+
+def test_do_this_stands_for_the_event_just_told(code):
+    text = ("\u201cWe are expanding cooperation with Brazil. We intend to do this further,\u201d "
+            "said Indian Foreign Minister Subrahmanyam Jaishankar.")
+    promise = only(code(text), "AGREE")
+    assert promise.aux == "future" and codes(promise.actors) == ["IND"] and codes(promise.recipients) == ["BRA"]
+
+
+def test_we_talked_means_the_speaker_and_the_one_they_met(code):
+    text = ("Kenya's president and Tanzania's president met in Arusha on Monday. "
+            "\u201cWe had a frank conversation about the border,\u201d the Kenyan president said.")
+    talks = [e for e in code(text, "2025-03-12") if e.type == "CONSULT"]
+    assert all(sorted(codes(e.actors) + codes(e.recipients)) == ["KEN", "TZA"] for e in talks)
+
+
+def test_the_country_is_the_state_last_named(code):
+    text = "Iran's oil exports fell sharply last year. Canadian sanctions have taken a toll on the country's economy."
+    event = only(code(text), "SANCTION")
+    assert codes(event.actors) == ["CAN"] and codes(event.recipients) == ["IRN"]

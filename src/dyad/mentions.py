@@ -537,8 +537,11 @@ class Resolver:
                 return None
         return None
 
-    def last_of_kind(self, kinds: tuple[str, ...]) -> ActorRef | None:
-        return next((s.actor for s in reversed(self.places) if s.actor.kind in kinds), None)
+    def last_of_kind(self, kinds: tuple[str, ...], named: bool = False) -> ActorRef | None:
+        """The latest actor of these kinds; with `named`, one named as a party, not a modifier ("Canadian
+        sanctions")."""
+        return next((s.actor for s in reversed(self.places) if s.actor.kind in kinds and not (named and s.modifier)),
+                    None)
 
     def office_of(self, ref: ActorRef) -> str | None:
         for seen in reversed(self.people):
@@ -834,7 +837,10 @@ def _resolve_plural(cand, reader, part, resolver: Resolver) -> Mention | None:
 
 
 def _resolve_anaphor(cand, reader, part, resolver: Resolver) -> Mention | None:
-    ref = resolver.last_of_kind(("state",) if cand.group_of == "state" else ("organization", "group"))
+    if cand.group_of == "state":  # "the country" is a state the text has named as a party
+        ref = resolver.last_of_kind(("state",), named=True)
+    else:
+        ref = resolver.last_of_kind(("organization", "group"))
     return _make(part, reader, cand, _retext(ref, reader, cand), "anaphor") if ref else None
 
 

@@ -12,7 +12,7 @@ from spacy.tokens import Span, Token
 from ..codebook import Codebook
 from ..nlp import Parsed
 from ..records import ActorRef, Document, Event, Mention, Quote
-from .arguments import MentionIndex, actors_of, codes, without
+from .arguments import MentionIndex, actors_of, codes, distinct, without
 from .frames import Frame, direct_object, in_reported_speech, modality, sentence_frames, subject_of
 from .places import attribution_of, consult_mode, location_of, place_refs
 
@@ -31,6 +31,7 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
     previous_date = None  # explicit date of the sentence before: narrative continues on it
     accusers: list[ActorRef] = []  # who made the latest accusation: a denial answers them
     last_frame: Frame | None = None  # the sentence before's last event: what "do this" stands for
+    meetings: list[Frame] = []  # meetings told so far: who "we" met
     for part in parsed:
         index = MentionIndex(part, mentions, speakers, codebook.actor_nouns)
         caption_date = _caption_date(part, document.published)
@@ -41,6 +42,7 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
                 frames = [f for f in [_pro_verb_frame(sent, last_frame, codebook)] if f is not None]
             for frame in frames:
                 _imply_domestic_target(frame, index)
+                _add_interlocutor(frame, index, meetings)
                 _speaker_perspective(frame, index, codebook)
                 accusers = _answer_accusation(frame, accusers, codebook)
             heads = {f.head.i for f in frames}
@@ -54,6 +56,7 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
                 kinds[events[-1].event_id] = part.segment.kind
             previous_date = _main_clause_date(dates, sent)
             last_frame = frames[-1] if frames else None
+            meetings += [f for f in frames if f.type == "CONSULT" and len(codes(f.actors) | codes(f.recipients)) > 1]
     return _deduplicate(events, lemmas, kinds)
 
 
@@ -104,6 +107,22 @@ def _pro_verb_frame(sent: Span, last: Frame, codebook: Codebook) -> Frame | None
                      context=set(last.context), rule=f"{last.entry.id}>do-so", confidence=0.6,
                      has_subject=True)
     return None
+
+
+def _add_interlocutor(frame: Frame, index: MentionIndex, meetings: list[Frame]) -> None:
+    """"We held a useful conversation," the Russian president said: a talk needs two sides; "we" is the
+    speaker's side and the one the article has shown them meeting."""
+    if frame.type != "CONSULT" or frame.recipients or len(codes(frame.actors)) != 1:
+        return
+    if not any(a.text.lower() in ("we", "us", "our") for a in frame.actors):
+        return
+    side = next(iter(codes(frame.actors)))
+    for meeting in reversed(meetings):
+        parties = meeting.actors + meeting.recipients
+        if side in codes(parties):
+            frame.recipients = [a for a in distinct(parties) if a.code and a.code != side]
+            frame.symmetric = True
+            return
 
 
 def _speaker_perspective(frame: Frame, index: MentionIndex, codebook: Codebook) -> None:
@@ -292,7 +311,11 @@ def _date_for(frame: Frame, dates, previous_date, heads: set[int], ahead=None):
             span, resolved = ahead[n]
         if resolved.value and anchor.i in governing:
             candidates.append((abs(span.root.i - frame.head.i), resolved, span))
-    if not candidates:
+    if not candidates:  # the sentence's one day-precision date, claimed by no other event
+        free = [(span, r) for span, r in dates if r.value and r.precision == "day"
+                and _anchor(span.root, heads).i not in heads]
+        if len(dates) == 1 and len(free) == 1 and frame.head.i not in {_anchor(free[0][0].root, heads).i}:
+            return free[0][1], free[0][1].text
         return None, None
     _, resolved, span = min(candidates, key=lambda c: c[0])
     return resolved, resolved.text or span.text
