@@ -5,6 +5,7 @@ with the words it came from, and its auxiliary mode (future, hypothetical, negat
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date as Date
 
 from spacy.tokens import Span, Token
@@ -68,6 +69,7 @@ _DOMESTIC_TARGET = {"COERCE": "CVL", "CONCEDE": "CVL", "PROTEST": "GOV", "MOBILI
 
 
 def _imply_domestic_target(frame: Frame, index: MentionIndex) -> None:
+    _place_uncoded_targets(frame, index)
     if frame.recipients or frame.type not in _DOMESTIC_TARGET:
         return
     parties = codes(frame.actors)
@@ -149,6 +151,20 @@ def _answer_accusation(frame: Frame, accusers: list[ActorRef], codebook: Codeboo
     if frame.type == "REJECT" and not frame.recipients and obj is not None and obj.lemma_.lower() in claims:
         frame.recipients = without(accusers, frame.actors)
     return accusers
+
+
+_DOMESTIC_TYPES = {"COERCE", "CONCEDE", "ASSAULT", "PROTEST", "RETREAT", "MOBILIZE"}
+
+
+def _place_uncoded_targets(frame: Frame, index: MentionIndex) -> None:
+    """"Serb forces killed three ethnic Albanians in southeastern Serbia", "the army holds Tamil refugees":
+    a target group nobody can code is the people of the place it is in, else of the actor's own state."""
+    parties = codes(frame.actors)
+    if frame.type not in _DOMESTIC_TYPES or len(parties) != 1 or not frame.recipients:
+        return
+    places = place_refs(frame.head, index)
+    code = places[0].code if places else next(iter(parties))
+    frame.recipients = [r if r.code else replace(r, code=code, name=f"{r.name} ({code})") for r in frame.recipients]
 
 
 def _worth_keeping(frame: Frame) -> bool:

@@ -26,6 +26,8 @@ _ROLE_NOUNS = {"spokesperson", "spokesman", "spokeswoman", "official", "official
                "representatives", "envoy", "ambassador", "minister", "head", "chief", "secretary", "member",
                "members", "adviser", "advisor", "commander", "director", "president", "leader", "leaders"}
 _NAMED_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
+_NOT_ACTORS = {"DATE", "TIME", "ORDINAL", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "LAW", "WORK_OF_ART",
+               "LANGUAGE", "EVENT"}
 # Things attacked, seized or restricted that stand for the people of the place they are in
 # ("targets in Jericho", "settlements in the Gaza Strip").
 _TARGET_NOUNS = {"target", "targets", "position", "positions", "camp", "camps", "village", "villages", "town",
@@ -34,7 +36,8 @@ _TARGET_NOUNS = {"target", "targets", "position", "positions", "camp", "camps", 
                  "neighbourhood", "neighborhood", "market", "hospital", "school", "port", "airport"}
 _QUANTITY_NOUNS = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "million", "millions",
                    "group", "number", "crowd", "crowds", "scores", "tens", "band", "contingent", "some", "many",
-                   "members", "member", "delegation", "representatives", "one", "two", "third", "half"}
+                   "members", "member", "delegation", "representatives", "one", "two", "third", "half", "part",
+                   "rest", "most", "all", "each", "batch", "series", "wave"}
 _FIRST_PERSON = {"we", "us", "our", "ours", "ourselves"}
 # A person is more specific than a body of the same state, which is more specific than the state.
 _SPECIFICITY = {"person": 3, "organization": 2, "group": 2, "state": 1}
@@ -95,8 +98,8 @@ def actors_of(head: Token | None, index: MentionIndex) -> list[ActorRef]:
     found = _named_actors(head, index)
     sector = index.actor_nouns.get(head.lemma_.lower()) or index.actor_nouns.get(head.lower_)
     for mod in head.children:  # "opposition groups", "rebel leaders": the modifier says who they are
-        if mod.dep_ in ("compound", "amod") and index.actor_nouns.get(mod.lower_) and mod.i < head.i:
-            sector = index.actor_nouns[mod.lower_] if not sector or sector == "CVL" else sector
+        if sector and mod.dep_ in ("compound", "amod") and index.actor_nouns.get(mod.lower_) and mod.i < head.i:
+            sector = index.actor_nouns[mod.lower_] if sector == "CVL" else sector
     if sector and found:  # "Sudanese rebels", "Darfur rebels": the state's people of that sector
         found = [_as_group(ref, head, sector) for ref in found]
     if not found and (sector or head.lemma_.lower() in _TARGET_NOUNS):
@@ -104,9 +107,21 @@ def actors_of(head: Token | None, index: MentionIndex) -> list[ActorRef]:
     if not found and not sector and _agentive_plural(head):
         sector = "CVL"  # "dockworkers", "truckers", "leftists": people named by what they do
         found = _placed_group(head, index, sector)
-    if not found and (sector or head.ent_type_ in _NAMED_LABELS or head.pos_ == "PROPN"):
-        found = [uncoded(head, sector)]
+    if not found and (sector or head.ent_type_ in _NAMED_LABELS or head.pos_ == "PROPN") \
+            and head.ent_type_ not in _NOT_ACTORS:
+        found = [_placed_anywhere(head, index, sector) or uncoded(head, sector)]
     return found
+
+
+def _placed_anywhere(head: Token, index: MentionIndex, sector: str | None) -> ActorRef | None:
+    """An uncoded group whose phrase places it ("parties to the conflict in Iraq"): coded by that state."""
+    for tok in head.subtree:
+        for mention in index.on_token(tok):
+            if mention.actor.kind == "state" and mention.how in ("place", "capital", "name") and tok is not head:
+                text = head.doc[head.left_edge.i:head.right_edge.i + 1].text
+                return ActorRef(text=text, name=f"{head.lemma_} ({mention.actor.name})", code=mention.actor.code,
+                                sector=sector, actor_id=f"group:{mention.actor.code}-{sector or 'CVL'}", kind="group")
+    return None
 
 
 def _agentive_plural(tok: Token) -> bool:

@@ -324,6 +324,8 @@ def object_parties(obj: Token | None, index: MentionIndex) -> list[ActorRef]:
     "aid to Kyiv", "disapproval for the United States' policies")."""
     if obj is None:
         return []
+    while obj.lemma_.lower() in ("part", "most", "rest", "some", "all", "much") and prep_objects(obj, "of"):
+        obj = prep_objects(obj, "of")[0]  # "part of a military aid program for Bosnia"
     found = actors_of(obj, index)
     if not found:
         found = [a for key in ("with", "to", "against", "on", "toward", "towards", "for")
@@ -353,8 +355,8 @@ def _recipients_on(entry: Entry, tok: Token, index: MentionIndex, actors: list[A
             found = [a for o in children(tok, {"dative", "iobj"}) for a in actors_of(o, index)]
         elif source == "between":
             found = [a for o in prep_objects(tok, "between") for a in actors_of(o, index)]
-        elif source == "of_target":
-            found = [a for o in prep_objects(tok, "of") for a in actors_of(o, index)]
+        elif source == "of_target":  # "the invasion of Ukraine", "a suspension of air links with Serbia"
+            found = [a for o in prep_objects(tok, "of") for a in object_parties(o, index)]
         elif source == "poss":
             found = [a for o in children(tok, "poss") for a in actors_of(o, index)]
         else:
