@@ -274,6 +274,8 @@ def _same_happening(a: Event, b: Event, lemmas: dict[str, str], kinds: dict[str,
     both_dated = bool(a.date_text and b.date_text and a.date == b.date and a.date_precision == "day")
     if not (same_sentence or retold or both_dated) and lemmas.get(a.event_id) != lemmas.get(b.event_id):
         return False  # "rejected that account" and "dismissed the demand" are two events
+    if a.date_text is None or b.date_text is None:  # a publication-date fallback states no date
+        return True
     return a.date is None or b.date is None or a.date.startswith(b.date) or b.date.startswith(a.date)
 
 

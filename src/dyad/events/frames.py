@@ -146,9 +146,22 @@ def subject_of(tok: Token) -> Token | None:
     return None
 
 
-def lemma_phrase(tok: Token) -> list[str]:
+def lemma_candidates(tok: Token) -> list[str]:
+    """The tagger's lemma, then forms undone by rule where it erred ("staged" -> "stag")."""
+    word, lemma = tok.lower_, tok.lemma_.lower()
+    out = [lemma]
+    if word.endswith("ed"):
+        out += [word[:-1], word[:-2]] + ([word[:-3]] if len(word) > 4 and word[-3] == word[-4] else [])
+    elif word.endswith("ing"):
+        out += [word[:-3], word[:-3] + "e"]
+    elif word.endswith("s"):
+        out += [word[:-1]]
+    return list(dict.fromkeys(out))
+
+
+def lemma_phrase(tok: Token, base: str | None = None) -> list[str]:
     """The keys to look a verb up by: with its particle or preposition first ("pull out", "call for")."""
-    base = tok.lemma_.lower()
+    base = base or tok.lemma_.lower()
     # a particle anywhere ("pulled its troops out"); a preposition only right after the verb ("called on",
     # not "signed a treaty ... on Monday")
     keys = [f"{base} {c.lower_}" for c in tok.children
@@ -210,10 +223,13 @@ def _subject_sector_in(tok: Token, sectors: frozenset[str], index: MentionIndex)
 
 
 def match_verb(tok: Token, index: MentionIndex, cb: Codebook) -> Entry | None:
-    for key in lemma_phrase(tok):
-        for entry in cb.verb_entries(key):
-            if entry_fits(entry, tok, index, cb):
-                return entry
+    for base in lemma_candidates(tok):
+        for key in lemma_phrase(tok, base):
+            for entry in cb.verb_entries(key):
+                if entry_fits(entry, tok, index, cb):
+                    return entry
+        if any(cb.verb_entries(key) for key in lemma_phrase(tok, base)):
+            return None  # the lemma is known: its entries did not fit, other spellings need not be tried
     return None
 
 
@@ -463,7 +479,7 @@ def _doers_of_cause(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook)
         for noun in prep.subtree:
             noun_entry = match_noun(noun, cb) if noun.pos_ == "NOUN" else None
             if noun_entry is not None and noun_entry.type == entry.type:
-                return noun_actors(noun, index)
+                return noun_actors(noun, index, noun_entry.doers)
     return []
 
 
@@ -477,17 +493,19 @@ def _purpose_recipients(tok: Token, index: MentionIndex, actors: list[ActorRef])
     return []
 
 
-def noun_actors(tok: Token, index: MentionIndex) -> list[ActorRef]:
-    """Doers of a nominal event: "Iran's barrage", "an Israeli attack", "attack by Israel"."""
+def noun_actors(tok: Token, index: MentionIndex, doers: tuple[str, ...] = Entry.doers) -> list[ActorRef]:
+    """Doers of a nominal event, from where the codebook entry says they stand: "Iran's barrage", "an
+    Israeli attack", "attack by Israel", "the dispatch of US carriers", "the extradition ... from Sweden"."""
     found = []
     for child in tok.children:
-        if child.dep_ in ("poss", "amod", "nmod"):
+        if child.dep_ in ("poss", "amod", "nmod") and child.dep_ in doers:
             found.extend(actors_of(child, index))
-        elif child.dep_ == "compound":  # "a Hamas attack", but not "the Gaza war": a place is no doer
+        elif child.dep_ == "compound" and "compound" in doers:  # "a Hamas attack", not "the Gaza war"
             found.extend(a for m in index.on_token(child) if m.how not in ("name", "capital", "place")
                          or m.actor.kind != "state" for a in actors_of(child, index))
-    for obj in prep_objects(tok, "by"):
-        found.extend(actors_of(obj, index))
+    for prep in ("by", "of", "from"):
+        if prep in doers:
+            found.extend(a for obj in prep_objects(tok, prep) for a in actors_of(obj, index))
     return distinct(found)
 
 
@@ -496,7 +514,7 @@ def noun_frame(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook,
     between = [a for o in prep_objects(tok, "between") for a in actors_of(o, index)]
     if entry.only_with_between and not between:
         return None
-    actors = distinct((doers or []) + noun_actors(tok, index) + between)
+    actors = distinct((doers or []) + noun_actors(tok, index, entry.doers) + between)
     if entry.only_with_actor and not actors:
         return None
     recipients = recipients_for(entry, tok, index, actors)
@@ -518,6 +536,8 @@ def sentence_frames(sent: Span, index: MentionIndex, cb: Codebook) -> list[Frame
                 frame = _nominal(tok, entry, index, cb)
         if frame is not None:
             frames[tok.i] = frame
+    if not frames and not any(t.pos_ == "VERB" for t in sent):
+        frames.update(_headline_frame(sent, index, cb))
     _retaliations(sent, frames, index, cb)
     _apply_modality(frames, cb)
     _mark_claims(frames, cb)
@@ -642,6 +662,29 @@ def _apply_modality(frames: dict[int, Frame], cb: Codebook) -> None:
             frame.aux = "negation"
         if frame.type != base:
             frame.rule = f"{frame.rule}>{frame.type.lower()}({frame.aux or 'negated'})"
+
+
+def _headline_frame(sent: Span, index: MentionIndex, cb: Codebook) -> dict[int, Frame]:
+    """Headlines drop articles and the tagger misreads their verbs ("Egypt, Greece stage joint drills"):
+    in a sentence with no verb, a word the codebook knows as a verb, with the parties named before it as
+    doers and those after it as recipients."""
+    for tok in sent:
+        if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "ADV"):
+            continue
+        after = {t.lemma_.lower() for t in sent if t.i > tok.i} | {t.lower_ for t in sent if t.i > tok.i}
+        for base in lemma_candidates(tok):
+            entry = next((e for e in cb.verb_entries(base) if not e.objects or e.objects & after), None)
+            if entry is None:
+                continue
+            before = distinct([a for t in sent if t.i < tok.i for m in index.on_token(t) for a in ([m.actor] + m.members)])
+            later = distinct([a for t in sent if t.i > tok.i for m in index.on_token(t) for a in ([m.actor] + m.members)])
+            if not before:
+                continue
+            return {tok.i: Frame(head=tok, entry=entry, type=entry.type, actors=before,
+                                 recipients=without(later, before), context=set(entry.context),
+                                 rule=f"{entry.id}>headline", confidence=0.5, has_subject=True,
+                                 symmetric=len(codes(before)) > 1 and not later)}
+    return {}
 
 
 def _retaliations(sent: Span, frames: dict[int, Frame], index: MentionIndex, cb: Codebook) -> None:
