@@ -118,27 +118,24 @@ def quote_story(story_id: str, members: list[dict], cfg: StoryConfig) -> dict:
 
 
 def event_members(con, story_id: str | None = None, min_size: int = 1) -> dict[str, list[dict]]:
-    sql = f"SELECT {', '.join(EVENT_COLUMNS)} FROM story_index WHERE is_primary"
-    params = []
-    if story_id:
-        sql += " AND story_id = ?"
-        params.append(story_id)
-    elif min_size > 1:
-        sql += (" AND story_id IN (SELECT story_id FROM story_index WHERE is_primary GROUP BY story_id "
-                f"HAVING count(DISTINCT doc_id) >= {int(min_size)})")
-    return _group(con.execute(sql, params).fetchall(), EVENT_COLUMNS)
+    return _members(con, "story_index", EVENT_COLUMNS, story_id, min_size)
 
 
 def quote_members(con, story_id: str | None = None, min_size: int = 1) -> dict[str, list[dict]]:
-    sql = f"SELECT {', '.join(QUOTE_COLUMNS)} FROM quote_index WHERE is_primary"
+    return _members(con, "quote_index", QUOTE_COLUMNS, story_id, min_size)
+
+
+def _members(con, table: str, columns, story_id: str | None, min_size: int) -> dict[str, list[dict]]:
+    """The primary rows of one story, or of every story told by at least `min_size` documents."""
+    sql = f"SELECT {', '.join(columns)} FROM {table} WHERE is_primary"
     params = []
     if story_id:
         sql += " AND story_id = ?"
         params.append(story_id)
     elif min_size > 1:
-        sql += (" AND story_id IN (SELECT story_id FROM quote_index GROUP BY story_id "
+        sql += (f" AND story_id IN (SELECT story_id FROM {table} WHERE is_primary GROUP BY story_id "
                 f"HAVING count(DISTINCT doc_id) >= {int(min_size)})")
-    return _group(con.execute(sql, params).fetchall(), QUOTE_COLUMNS)
+    return _group(con.execute(sql, params).fetchall(), columns)
 
 
 def _group(rows, columns) -> dict[str, list[dict]]:
