@@ -210,6 +210,10 @@ def entry_fits(entry: Entry, tok: Token, index: MentionIndex, cb: Codebook) -> b
         return False
     if entry.subjects and not _subject_sector_in(tok, entry.subjects, index):
         return False
+    if entry.subject_nouns:
+        subject = subject_of(tok)
+        if subject is None or subject.lemma_.lower() not in entry.subject_nouns:
+            return False
     return object_matches(entry, obj, tok)
 
 
@@ -423,6 +427,10 @@ def verb_frame(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> F
         role_states = [a for o in prep_objects(tok, "as") for a in actors_of(o, index) if a.code]
         if role_states:
             actors = [replace(a, code=role_states[0].code, sector=a.sector or "GOV") for a in actors]
+    if not actors and entry.subject_nouns:  # "protests erupted in Dhaka": the people of the place
+        from .places import place_refs
+        actors = [ActorRef(text=subject_of(tok).text, name=f"people of {p.name}", code=p.code, sector="CVL",
+                           actor_id=f"group:{p.code}-CVL", kind="group") for p in place_refs(tok, index)[:1]]
     if not actors and entry.type == "MOBILIZE":  # "45,000 police were deployed": the forces are the doer
         actors = actors_of(direct_object(tok), index)
         recipients = without(recipients, actors)
@@ -541,7 +549,7 @@ def sentence_frames(sent: Span, index: MentionIndex, cb: Codebook) -> list[Frame
     _retaliations(sent, frames, index, cb)
     _apply_modality(frames, cb)
     _mark_claims(frames, cb)
-    _joint_actions(frames, cb)
+    _joint_actions(frames, cb, index)
     frames = {i: f for i, f in frames.items() if _reports_event(f, cb)}  # before folding: a frame that
     _add_obligations(sent, frames, index, cb)                           # reports nothing consumes nothing
     _fold_complements(frames, cb, index)
@@ -705,7 +713,7 @@ def _retaliations(sent: Span, frames: dict[int, Frame], index: MentionIndex, cb:
                                   rule=f"{entry.id}>retaliated-for", confidence=0.55)
 
 
-def _joint_actions(frames: dict[int, Frame], cb: Codebook) -> None:
+def _joint_actions(frames: dict[int, Frame], cb: Codebook, index: MentionIndex) -> None:
     """"Dutch and Belgian police rounded up 30 suspects in coordinated raids": what several parties do
     together against a third is their cooperation."""
     markers = cb.modality.get("joint_markers", frozenset()) | cb.modality.get("joint_adjectives", frozenset())
@@ -716,6 +724,17 @@ def _joint_actions(frames: dict[int, Frame], cb: Codebook) -> None:
         if any(t.lower_ in markers for t in clause) and frame.type in cb.hostile_types | {"AID"}:
             frame.type, frame.symmetric = "COOPERATE", True
             frame.rule = f"{frame.rule}>cooperate(joint)"
+    partner_nouns = cb.modality.get("partner_nouns", frozenset())
+    for frame in frames.values():  # "arrested the ring in cooperation with Spanish police"
+        if frame.entry.kind != "verb" or frame.type not in cb.hostile_types | {"AID", "RETREAT"}:
+            continue
+        for prep in frame.head.children:
+            partner_noun = [o for o in prep.children if o.dep_ == "pobj" and o.lemma_.lower() in partner_nouns]
+            partners = [a for n in partner_noun for o in prep_objects(n, "with") for a in actors_of(o, index)]
+            if prep.dep_ == "prep" and prep.lower_ == "in" and partners:
+                frame.recipients = without(distinct(partners), frame.actors)
+                frame.type, frame.symmetric = "COOPERATE", True
+                frame.rule = f"{frame.rule}>cooperate(partner)"
 
 
 def _mark_claims(frames: dict[int, Frame], cb: Codebook) -> None:
