@@ -179,3 +179,35 @@ def test_the_country_is_the_state_last_named(code):
     text = "Iran's oil exports fell sharply last year. Canadian sanctions have taken a toll on the country's economy."
     event = only(code(text), "SANCTION")
     assert codes(event.actors) == ["CAN"] and codes(event.recipients) == ["IRN"]
+
+
+def test_a_verbless_headline_is_still_coded(code):
+    event = only(code("Egypt, Greece stage joint naval drills off Crete"), "COOPERATE")
+    assert codes(event.actors) == ["EGY", "GRC"] and event.rule.endswith(">headline")
+
+
+def test_done_in_cooperation_with_a_partner_is_cooperation(code):
+    text = "Moroccan police arrested nine suspects in Tangier in cooperation with Spanish police."
+    event = only(code(text), "COOPERATE")
+    assert codes(event.actors) == ["MAR"] and codes(event.recipients) == ["ESP"]
+    assert event.rule.endswith(">cooperate(partner)")
+
+
+def test_protests_that_erupt_are_the_protest_of_the_place(code):
+    event = only(code("Protests erupted in Lusaka after the fuel price rise."), "PROTEST")
+    assert codes(event.actors) == ["ZMB"]
+
+
+def test_drills_by_one_army_are_a_show_of_force(code):
+    event = only(code("North Korea's army staged artillery drills near the border."), "MOBILIZE")
+    assert codes(event.actors) == ["PRK"] and event.rule == "cooperate.exercise"
+
+
+def test_a_vow_of_harm_is_a_threat_and_refusing_to_rule_out_force_too(code):
+    assert only(code("Venezuela vowed to seize the oil platforms if Guyana kept drilling."), "THREATEN")
+    assert only(code("Serbia refused to rule out military force in the north."), "THREATEN")
+
+
+def test_civilians_clashing_is_a_riot_but_armies_clashing_is_an_assault(code):
+    assert only(code("Students clashed with riot police in Dhaka on Sunday."), "PROTEST").mode == "riot"
+    assert only(code("Indian troops clashed with Chinese troops in the Galwan valley."), "ASSAULT")

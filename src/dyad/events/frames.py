@@ -796,7 +796,9 @@ def _fold_complements(frames: dict[int, Frame], cb: Codebook, index: MentionInde
                         source.actors = list(frame.recipients)
                         source.recipients = without(source.recipients, source.actors)
                     frame.consumed.discard(tok.i)
-            elif not frame.recipients:
+            elif frame.type == "AGREE" and _hostile_verb(tok, cb):  # "vowed to seize the platforms"
+                frame.type, frame.rule = "THREATEN", f"{frame.rule}>threaten(hostile-promise)"
+            if source is None and not frame.recipients:
                 # "demanded that Mugabe abandon ...": the one asked is the complement's subject
                 found = actors_of(subject_of(tok), index) if tok.dep_ == "ccomp" else []
                 found += [a for key in ("with", "to", "against", "on") for o in prep_objects(tok, key)
@@ -822,6 +824,12 @@ def _add_obligations(sent: Span, frames: dict[int, Frame], index: MentionIndex, 
                           context=clause_context(comp, entry, cb), rule="request.obligation")
             frame.consumed |= {t.i for t in comp.subtree}
             frames[tok.i] = frame
+
+
+def _hostile_verb(tok: Token, cb: Codebook) -> bool:
+    """A verb every codebook entry of which is hostile, whatever its object ("seize", "bomb")."""
+    entries = [e for base in lemma_candidates(tok) for e in cb.verb_entries(base)] if tok.pos_ == "VERB" else []
+    return bool(entries) and all(cb.is_hostile(e.type) for e in entries)
 
 
 def _rules_out_force(tok: Token, cb: Codebook) -> bool:
