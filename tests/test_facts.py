@@ -147,3 +147,8 @@ def test_abbreviated_scale_after_currency(facts_of):
 def test_hyphenated_duration(facts_of):
     fact = only(facts_of("They signed a 25-year lease on the port."))
     assert (fact.value, fact.unit) == (25, "years") and "lease" in fact.about
+
+
+def test_an_age_is_not_a_fact(facts_of):
+    found = facts_of("A 34-year-old teacher signed a 10-year lease worth $5 million.")
+    assert sorted((f.value, f.unit) for f in found) == [(10.0, "years"), (5000000.0, "USD")]

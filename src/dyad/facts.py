@@ -224,6 +224,8 @@ def finish(sent: Span, first: Token, number_end: Token, value: float, spelled: b
         unit, last, anchor = lex["measure_units"][words_after[0]], doc[nxt], doc[nxt]
     elif unit == "count" and words_after and words_after[0] == "-" and nxt + 1 < sent.end:
         if len(words_after) > 1 and words_after[1] in lex["duration_units"]:  # "a 10-year lease"
+            if any(t.lower_ == "old" for t in doc[nxt + 2:min(nxt + 4, sent.end)]):
+                return None  # "a 34-year-old teacher": an age, not a figure the story reports
             unit, last, anchor = lex["duration_units"][words_after[1]], doc[nxt + 1], doc[nxt + 1]
         else:
             return None  # "one-way", "two-seat": a compound adjective, not a figure
