@@ -23,7 +23,8 @@ def records_from_mentions(mentions: list[Mention], document: Document, kb: Knowl
             record = records.get(ref.actor_id) or _new_record(ref, document, kb)
             records[ref.actor_id] = record
             _add_alias(record, ref, mention)
-            _add_context_role(record, ref, mention, document)
+            if not mention.members:  # "the presidents of Russia and Iran" names no one office-holder's title
+                _add_context_role(record, ref, mention, document)
     return list(records.values())
 
 
