@@ -165,7 +165,8 @@ def load_codebook(extra: str | None = None) -> Codebook:
         types=raw["types"], verbs=_index(verbs), nouns=_index(nouns),
         light_verbs=frozenset(raw.get("light_verbs", [])),
         reporting_verbs=frozenset(raw.get("reporting_verbs", [])),
-        modality={k: (frozenset(v) if isinstance(v, list) else v) for k, v in modality.items()},
+        modality={k: (frozenset(v) if isinstance(v, list) else v) for k, v in modality.items()
+                  if k != "nominalisations"} | {"nominalisations": raw.get("nominalisations", {})},
         contexts={k: frozenset(v) for k, v in raw.get("contexts", {}).items()},
         irrealis=raw.get("irrealis", {}), negated_intent=raw.get("negated_intent", {}),
         cooperative_types=frozenset(raw.get("cooperative_types", [])),

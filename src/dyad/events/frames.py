@@ -542,9 +542,11 @@ def sentence_frames(sent: Span, index: MentionIndex, cb: Codebook) -> list[Frame
             entry = match_noun(tok, cb)
             if entry is not None and not _noun_is_verb_object(tok, cb):
                 frame = _nominal(tok, entry, index, cb)
+            elif entry is None and not _noun_is_verb_object(tok, cb):
+                frame = _nominalised_verb(tok, index, cb)
         if frame is not None:
             frames[tok.i] = frame
-    if not frames and not any(t.pos_ == "VERB" for t in sent):
+    if not frames and (not any(t.pos_ == "VERB" for t in sent) or sent[-1].text not in ".!?\"”"):
         frames.update(_headline_frame(sent, index, cb))
     _retaliations(sent, frames, index, cb)
     _apply_modality(frames, cb)
@@ -670,6 +672,50 @@ def _apply_modality(frames: dict[int, Frame], cb: Codebook) -> None:
             frame.aux = "negation"
         if frame.type != base:
             frame.rule = f"{frame.rule}>{frame.type.lower()}({frame.aux or 'negated'})"
+
+
+def _nominalised_verb(noun: Token, index: MentionIndex, cb: Codebook) -> Frame | None:
+    """"The expulsion of two diplomats by Bulgaria", "Hungary's veto of the aid package", "the detention of 27
+    nationals by Philippine authorities": a noun made from a codebook verb, read like that verb, with the
+    doer in "by"/the possessive and the object in "of" (for a verb with no object, "of" names the doer:
+    "the resignation of the prime minister")."""
+    verb = _verb_of_noun(noun, cb)
+    if verb is None:
+        return None
+    of = prep_objects(noun, "of")
+    doers = [a for dep in ("poss",) for c in children(noun, dep) for a in actors_of(c, index)]
+    doers += [a for o in prep_objects(noun, "by") for a in actors_of(o, index)]
+    for entry in cb.verb_entries(verb):
+        transitive = bool(entry.objects) or entry.objects_actor or "dobj" in entry.recipient
+        if entry.objects and not object_matches(entry, of[0] if of else None):
+            continue
+        if entry.objects_actor and not (of and is_actorish(of[0], index, cb)):
+            continue
+        actors = distinct(doers if transitive else doers + [a for o in of for a in actors_of(o, index)])
+        recipients = [a for o in of for a in object_parties(o, index)] if transitive else []
+        recipients += [a for key in entry.recipient if key not in ("dobj", "iobj", "poss")
+                       for o in prep_objects(noun, key) for a in actors_of(o, index)]
+        if entry.type == "MOBILIZE" and not actors:  # "a build-up of Azerbaijani forces"
+            actors, recipients = distinct(recipients), []
+        if not actors:
+            return None
+        return Frame(head=noun, entry=entry, type=entry.type, actors=actors,
+                     recipients=without(distinct(recipients), actors), context=clause_context(noun, entry, cb),
+                     rule=f"{entry.id}>nominal", confidence=0.6, has_subject=False)
+    return None
+
+
+def _verb_of_noun(noun: Token, cb: Codebook) -> str | None:
+    """The codebook verb a noun is made from: listed nominalisations, then "-ing" forms ("the scrapping")."""
+    word = noun.lower_
+    listed = cb.modality.get("nominalisations", {})
+    if word in listed:
+        return listed[word]
+    if word.endswith("ing") and len(word) > 5:
+        for verb in (word[:-3], word[:-3] + "e", word[:-4]):
+            if cb.verb_entries(verb):
+                return verb
+    return None
 
 
 def _headline_frame(sent: Span, index: MentionIndex, cb: Codebook) -> dict[int, Frame]:
