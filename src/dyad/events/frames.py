@@ -19,6 +19,7 @@ _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _OBJECTS = {"dobj", "obj"}
 _COMPLEMENTS = {"xcomp", "ccomp"}
 _RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+_LEAVING = {"leave", "depart", "quit", "exit"}
 _COMPLETING_PREPS = {"on", "as", "to", "into", "onto", "under"}
 _STATIVE_PASSIVES = {"oppose", "commit", "dedicate", "determine", "prepare", "involve", "engage", "resolve",
                      "poise", "set"}
@@ -407,7 +408,7 @@ def subjects_of(tok: Token) -> list[Token]:
 
 def verb_frame(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> Frame:
     subjects = subjects_of(tok)
-    actors = distinct([a for subj in subjects for a in actors_of(subj, index)])
+    actors = distinct([a for subj in subjects for a in actors_of(_doer_behind(subj), index)])
     if not actors and is_passive(tok):  # "cut off ... due to Western sanctions": the cause names the doer
         actors = _doers_of_cause(tok, entry, index, cb)
     if subjects and subjects[0].pos_ == "PRON":  # "X said it would ...": it is X, when X can be "it"
@@ -431,6 +432,11 @@ def verb_frame(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> F
         from .places import place_refs
         actors = [ActorRef(text=subject_of(tok).text, name=f"people of {p.name}", code=p.code, sector="CVL",
                            actor_id=f"group:{p.code}-CVL", kind="group") for p in place_refs(tok, index)[:1]]
+    if entry.type == "MOBILIZE" and _at_request(tok, index):  # troops sent at a government's request
+        host = _at_request(tok, index)
+        return Frame(head=tok, entry=entry, type="AID", actors=actors, recipients=without(host, actors),
+                     context=clause_context(tok, entry, cb) | {"peacekeeping"}, rule=f"{entry.id}>aid(requested)",
+                     has_subject=not is_passive(tok))
     if not actors and entry.type == "MOBILIZE":  # "45,000 police were deployed": the forces are the doer
         actors = actors_of(direct_object(tok), index)
         recipients = without(recipients, actors)
@@ -441,6 +447,29 @@ def verb_frame(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> F
         recipients = without(actors_of(direct_object(tok), index), actors)
     return Frame(head=tok, entry=entry, type=plover_type, actors=actors, recipients=recipients,
                  context=clause_context(tok, entry, cb), rule=entry.id, has_subject=not is_passive(tok))
+
+
+def _at_request(tok: Token, index: MentionIndex) -> list[ActorRef]:
+    """Who asked for it: "at the request of the government in Maputo", "at Bamako's invitation"."""
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("at", "on", "upon"):
+            for noun in prep.children:
+                if noun.lemma_.lower() in ("request", "invitation", "behest"):
+                    found = [a for o in prep_objects(noun, "of") for a in actors_of(o, index)]
+                    found += [a for c in children(noun, "poss") for a in actors_of(c, index)]
+                    if found:
+                        return distinct(found)
+    return []
+
+
+def _doer_behind(subject: Token) -> Token:
+    """"A car bomb planted by the ELN tore through ...": a weapon's doer is who planted or claimed it."""
+    for clause in subject.children:
+        if clause.dep_ == "acl":
+            agents = [o for a in children(clause, "agent") for o in children(a, "pobj")]
+            if agents:
+                return agents[0]
+    return subject
 
 
 def _speaker_for_pronoun(tok: Token, pronoun: Token, index: MentionIndex, cb: Codebook) -> list[ActorRef]:
@@ -615,7 +644,9 @@ def _nominal(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> Fra
     # "during a meeting", "at a meeting", "after meeting": the participants are those of the governing clause
     governor = tok.head.head if tok.dep_ in ("pobj", "pcomp") and tok.head.dep_ == "prep" else None
     if governor is not None and governor.pos_ in ("VERB", "AUX", "ADJ"):
-        if entry.type == "CONSULT":  # only a clause with a stated doer: "signed ... at a meeting"
+        if entry.type == "MOBILIZE" and any(c.dep_ == "nsubj" for c in governor.children):
+            doers = actors_of(subject_of(governor), index)
+        elif entry.type == "CONSULT":  # only a clause with a stated doer: "signed ... at a meeting"
             if any(c.dep_ in ("nsubj", "nsubjpass") for c in governor.children):
                 doers = actors_of(subject_of(governor), index) + actors_of(direct_object(governor), index)
         elif governor.lemma_.lower() in cb.modality.get("light_prep_verbs", ()):
@@ -844,6 +875,8 @@ def _fold_complements(frames: dict[int, Frame], cb: Codebook, index: MentionInde
                     frame.consumed.discard(tok.i)
             elif frame.type == "AGREE" and _hostile_verb(tok, cb):  # "vowed to seize the platforms"
                 frame.type, frame.rule = "THREATEN", f"{frame.rule}>threaten(hostile-promise)"
+            elif frame.type == "REQUEST" and tok.lemma_.lower() in _LEAVING and not frame.irrealis:
+                frame.type, frame.rule = "SANCTION", f"{frame.rule}>sanction(told-to-leave)"  # an expulsion
             if source is None and not frame.recipients:
                 # "demanded that Mugabe abandon ...": the one asked is the complement's subject
                 found = actors_of(subject_of(tok), index) if tok.dep_ == "ccomp" else []
