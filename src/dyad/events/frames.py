@@ -184,6 +184,10 @@ def object_matches(entry: Entry, obj: Token | None, verb: Token | None = None) -
         phrase = " ".join(t.lower_ for t in o.subtree)
         if o.lemma_.lower() in entry.objects or o.lower_ in entry.objects:
             return True
+        if o.pos_ == "PROPN" and any(c.dep_ == "compound" and (c.lemma_.lower() in entry.objects or
+                                                                c.lower_ in entry.objects)
+                                     for c in o.children):  # a name after its kind: "the superyacht Amadea"
+            return True
         if any(" " in w and w in phrase for w in entry.objects):
             return True
         # "a memorandum of understanding", "a series of strikes": look one "of" deeper
@@ -612,6 +616,10 @@ def _verb_or_light_frame(tok: Token, index: MentionIndex, cb: Codebook) -> Frame
     if lemma in cb.light_verbs:
         obj = direct_object(tok)
         noun_entry = match_noun(obj, cb) if obj is not None else None
+        if noun_entry is None and obj is not None and _verb_of_noun(obj, cb):  # "announced the expulsion of"
+            frame = _nominalised_verb(obj, index, cb)
+            if frame is not None:
+                return frame
         if noun_entry is not None:
             doers = actors_of(subject_of(tok), index)
             frame = noun_frame(obj, noun_entry, index, cb, doers=doers)
@@ -715,7 +723,8 @@ def _nominalised_verb(noun: Token, index: MentionIndex, cb: Codebook) -> Frame |
         return None
     of = prep_objects(noun, "of")
     doers = [a for dep in ("poss",) for c in children(noun, dep) for a in actors_of(c, index)]
-    doers += [a for o in prep_objects(noun, "by") for a in actors_of(o, index)]
+    doers += [a for o in prep_objects(noun, "by") + [b for x in of for b in prep_objects(x, "by")]
+              for a in actors_of(o, index)]  # "by" is often hung on the object: "of two diplomats by Bulgaria"
     for entry in cb.verb_entries(verb):
         transitive = bool(entry.objects) or entry.objects_actor or "dobj" in entry.recipient
         if entry.objects and not object_matches(entry, of[0] if of else None):
