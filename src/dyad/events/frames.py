@@ -353,7 +353,7 @@ def object_parties(obj: Token | None, index: MentionIndex) -> list[ActorRef]:
         obj = prep_objects(obj, "of")[0]  # "part of a military aid program for Bosnia"
     found = actors_of(obj, index)
     if not found:
-        found = [a for key in ("with", "to", "against", "on", "toward", "towards", "for")
+        found = [a for key in ("with", "to", "against", "on", "toward", "towards", "for", "into", "over")
                  for o in prep_objects(obj, key) for a in actors_of(o, index)]
     return found
 
@@ -547,6 +547,8 @@ def noun_actors(tok: Token, index: MentionIndex, doers: tuple[str, ...] = Entry.
     for prep in ("by", "of", "from"):
         if prep in doers:
             found.extend(a for obj in prep_objects(tok, prep) for a in actors_of(obj, index))
+    if "by" in doers:  # "the signing of a treaty by Tajikistan and Kyrgyzstan": "by" hung on the object
+        found.extend(a for obj in prep_objects(tok, "of") for b in prep_objects(obj, "by") for a in actors_of(b, index))
     return distinct(found)
 
 
