@@ -163,8 +163,13 @@ def _place_uncoded_targets(frame: Frame, index: MentionIndex) -> None:
     if frame.type not in _DOMESTIC_TYPES or len(parties) != 1 or not frame.recipients:
         return
     places = place_refs(frame.head, index)
-    code = places[0].code if places else next(iter(parties))
-    frame.recipients = [r if r.code else replace(r, code=code, name=f"{r.name} ({code})") for r in frame.recipients]
+    # only the actor's own state, not a non-state group's code, and only for people, not companies
+    own = [a.code for a in frame.actors if a.kind in ("state", "person") or "-" in (a.actor_id or "")]
+    code = places[0].code if places else (own[0] if own else None)
+    if code is None:
+        return
+    frame.recipients = [r if r.code or not (r.sector or r.kind == "person") else
+                        replace(r, code=code, name=f"{r.name} ({code})") for r in frame.recipients]
 
 
 def _worth_keeping(frame: Frame) -> bool:

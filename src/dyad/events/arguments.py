@@ -32,7 +32,7 @@ _NOT_ACTORS = {"DATE", "TIME", "ORDINAL", "CARDINAL", "MONEY", "PERCENT", "QUANT
 # ("targets in Jericho", "settlements in the Gaza Strip").
 _TARGET_NOUNS = {"target", "targets", "position", "positions", "camp", "camps", "village", "villages", "town",
                  "towns", "city", "cities", "home", "homes", "house", "houses", "building", "buildings",
-                 "settlement", "settlements", "area", "areas", "base", "bases", "district", "province", "region",
+                 "settlement", "settlements", "area", "areas", "base", "bases", "stronghold", "strongholds", "district", "province", "region",
                  "neighbourhood", "neighborhood", "market", "hospital", "school", "port", "airport"}
 _QUANTITY_NOUNS = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "million", "millions",
                    "group", "number", "crowd", "crowds", "scores", "tens", "band", "contingent", "some", "many",
@@ -135,6 +135,8 @@ def uncoded(head: Token, sector: str | None = None) -> ActorRef:
     words = [t for t in argument_tokens(head) if t.dep_ not in ("det", "punct") or t.i > head.left_edge.i]
     text = head.doc[words[0].i:words[-1].i + 1].text if words else head.text
     kind = "person" if head.ent_type_ == "PERSON" else "group"
+    if sector is None and head.ent_type_ == "NORP":  # "ethnic Albanians", "the Karen": a people
+        sector = "CVL"
     return ActorRef(text=text, name=text, code=None, sector=sector, actor_id=None, kind=kind)
 
 

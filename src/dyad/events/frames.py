@@ -355,6 +355,8 @@ def object_parties(obj: Token | None, index: MentionIndex) -> list[ActorRef]:
     if not found:
         found = [a for key in ("with", "to", "against", "on", "toward", "towards", "for", "into", "over")
                  for o in prep_objects(obj, key) for a in actors_of(o, index)]
+    if not found and obj.pos_ == "NOUN":  # "hailed the transfer of power in Senegal": where it happened
+        found = [a for o in prep_objects(obj, "in") for a in actors_of(o, index) if a.kind == "state"]
     return found
 
 
@@ -384,8 +386,8 @@ def _recipients_on(entry: Entry, tok: Token, index: MentionIndex, actors: list[A
             found = [a for o in prep_objects(tok, "of") for a in object_parties(o, index)]
         elif source == "poss":
             found = [a for o in children(tok, "poss") for a in actors_of(o, index)]
-        else:
-            found = [a for o in prep_objects(tok, source) for a in actors_of(o, index)]
+        else:  # a relation noun behind the preposition too: "along the boundary with Kosovo"
+            found = [a for o in prep_objects(tok, source) for a in object_parties(o, index)]
         found = without(distinct(found), actors)
         if found:
             return found
@@ -931,7 +933,9 @@ def _rules_out_force(tok: Token, cb: Codebook) -> bool:
 def _condition_subjects(tok: Token, cb: Codebook, index: MentionIndex) -> list[ActorRef]:
     marks = cb.modality.get("conditional_threat", frozenset()) | {"if"}
     for node in [tok, *tok.subtree]:
-        if node.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in marks for m in node.children):
+        inverted = any(a.dep_ == "aux" and a.lower_ in ("should", "were", "had") and a.i < node.i and
+                       any(c.dep_ == "nsubj" and c.i > a.i for c in node.children) for a in node.children)
+        if node.dep_ == "advcl" and (inverted or any(m.dep_ == "mark" and m.lower_ in marks for m in node.children)):
             found = actors_of(subject_of(node), index)
             if found:
                 return found
