@@ -42,6 +42,7 @@ class Entry:
     alone_type: str | None = None  # the type when done by one party alone (drills: MOBILIZE, not COOPERATE)
     subjects: frozenset[str] = frozenset()  # sectors the doer must be of ("youths clashed": a riot)
     subject_nouns: frozenset[str] = frozenset()  # the subject must be one of these ("protests erupted")
+    objects_kind: str | None = None  # the object must be an actor of this kind ("quit ECOWAS": organization)
     only_with_between: bool = False
     only_with_actor: bool = False
     doers: tuple[str, ...] = ("poss", "amod", "compound", "nmod", "by")  # nominal events: who acts
@@ -49,7 +50,8 @@ class Entry:
     @property
     def specificity(self) -> int:
         return (2 * bool(self.objects) + bool(self.particle) + bool(self.objects_actor) + bool(self.objects_none)
-                + bool(self.requires_word) + bool(self.subjects) + 2 * bool(self.subject_nouns))
+                + bool(self.requires_word) + bool(self.subjects) + 2 * bool(self.subject_nouns)
+                + 2 * bool(self.objects_kind))
 
 
 @dataclass
@@ -111,7 +113,7 @@ def _entries(raw: dict, kind: str) -> list[Entry]:
             needs_complement=_flag(raw.get("needs_complement")),
             needs_partner=_flag(raw.get("needs_partner")), requires_word=raw.get("requires_word"),
             alone_type=raw.get("alone_type"), subjects=frozenset(_as_list(raw.get("subjects"))),
-            subject_nouns=frozenset(_as_list(raw.get("subject_nouns"))),
+            subject_nouns=frozenset(_as_list(raw.get("subject_nouns"))), objects_kind=raw.get("objects_kind"),
             only_with_between=_flag(raw.get("only_with_between")),
             only_with_actor=_flag(raw.get("only_with_actor")),
             **({"doers": tuple(_as_list(raw["doers"]))} if raw.get("doers") else {}),

@@ -211,6 +211,9 @@ def entry_fits(entry: Entry, tok: Token, index: MentionIndex, cb: Codebook) -> b
         return False
     if entry.objects_actor and not is_actorish(obj, index, cb):
         return False
+    if entry.objects_kind and not any(a.kind == entry.objects_kind for o in _object_or_pobjs(tok, obj)
+                                      for a in actors_of(o, index)):
+        return False  # "quit ECOWAS" leaves an organisation; "pulled out of Lebanon" is a retreat
     if entry.requires_word and not any(t.lower_ == entry.requires_word for t in tok.subtree):
         return False
     if entry.subjects and not _subject_sector_in(tok, entry.subjects, index):
@@ -220,6 +223,11 @@ def entry_fits(entry: Entry, tok: Token, index: MentionIndex, cb: Codebook) -> b
         if subject is None or subject.lemma_.lower() not in entry.subject_nouns:
             return False
     return object_matches(entry, obj, tok)
+
+
+def _object_or_pobjs(tok: Token, obj: Token | None) -> list[Token]:
+    return [obj] if obj is not None else [o for p in tok.children if p.dep_ == "prep" for o in p.children
+                                          if o.dep_ == "pobj"]
 
 
 def _subject_sector_in(tok: Token, sectors: frozenset[str], index: MentionIndex) -> bool:
@@ -447,8 +455,9 @@ def verb_frame(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> F
         actors = actors_of(direct_object(tok), index)
         recipients = without(recipients, actors)
     plover_type = entry.type
-    if entry.alone_type and not recipients and len(codes(actors)) < 2:
-        plover_type = entry.alone_type  # one army's drills are a show of force, not cooperation
+    partners = [a for o in prep_objects(tok, "with") for a in actors_of(o, index)]
+    if entry.alone_type and not partners and len(codes(actors)) < 2:
+        plover_type = entry.alone_type  # one army's drills (around Taiwan) are a show of force, not cooperation
     if is_passive(tok) and not recipients and "dobj" not in entry.recipient:
         recipients = without(actors_of(direct_object(tok), index), actors)
     return Frame(head=tok, entry=entry, type=plover_type, actors=actors, recipients=recipients,
@@ -953,6 +962,7 @@ def _complement_heads(tok: Token) -> list[Token]:
             out.append(h)
     for obj in children(tok, _OBJECTS):  # "accepted a proposal ... to sign the agreement with Iran"
         out.extend(c for c in obj.children if c.dep_ in ("acl", "relcl"))
+        out.append(obj)  # "demanded the resignation of the president": the noun is the content
     return out
 
 
