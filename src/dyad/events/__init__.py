@@ -14,7 +14,8 @@ from ..codebook import Codebook
 from ..nlp import Parsed
 from ..records import ActorRef, Document, Event, Mention, Quote
 from .arguments import MentionIndex, actors_of, codes, distinct, without
-from .frames import Frame, direct_object, in_reported_speech, modality, sentence_frames, subject_of
+from .frames import (Frame, direct_object, headline_frame, in_reported_speech, modality, sentence_frames,
+                     subject_of)
 from .places import attribution_of, consult_mode, location_of, place_refs
 
 # Types that need only one party to be meaningful (a protest, a mobilisation, a ceasefire).
@@ -41,6 +42,8 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
             frames = [f for f in sentence_frames(sent, index, codebook) if _worth_keeping(f)]
             if not frames and last_frame is not None:  # "We intend to do this further."
                 frames = [f for f in [_pro_verb_frame(sent, last_frame, codebook)] if f is not None]
+            if not frames and sent[-1].text not in ".!?\"”":  # a headline whose verb the tagger missed
+                frames = [f for f in headline_frame(sent, index, codebook).values() if _worth_keeping(f)]
             for frame in frames:
                 _imply_domestic_target(frame, index)
                 _add_interlocutor(frame, index, meetings)

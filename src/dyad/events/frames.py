@@ -593,7 +593,7 @@ def sentence_frames(sent: Span, index: MentionIndex, cb: Codebook) -> list[Frame
         if frame is not None:
             frames[tok.i] = frame
     if not frames and (not any(t.pos_ == "VERB" for t in sent) or sent[-1].text not in ".!?\"”"):
-        frames.update(_headline_frame(sent, index, cb))
+        frames.update(headline_frame(sent, index, cb))
     _retaliations(sent, frames, index, cb)
     _apply_modality(frames, cb)
     _mark_claims(frames, cb)
@@ -771,7 +771,7 @@ def _verb_of_noun(noun: Token, cb: Codebook) -> str | None:
     return None
 
 
-def _headline_frame(sent: Span, index: MentionIndex, cb: Codebook) -> dict[int, Frame]:
+def headline_frame(sent: Span, index: MentionIndex, cb: Codebook) -> dict[int, Frame]:
     """Headlines drop articles and the tagger misreads their verbs ("Egypt, Greece stage joint drills"):
     in a sentence with no verb, a word the codebook knows as a verb, with the parties named before it as
     doers and those after it as recipients."""
