@@ -166,7 +166,7 @@ def lemma_phrase(tok: Token, base: str | None = None) -> list[str]:
     # a particle anywhere ("pulled its troops out"); a preposition only right after the verb ("called on",
     # not "signed a treaty ... on Monday")
     keys = [f"{base} {c.lower_}" for c in tok.children
-            if c.dep_ == "prt" or (c.dep_ == "prep" and (c.i == tok.i + 1 or c.lower_ in _PARTICLES))]
+            if c.dep_ == "prt" or (c.dep_ in ("prep", "advmod") and (c.i == tok.i + 1 or c.lower_ in _PARTICLES))]
     return keys + [base]
 
 
