@@ -211,3 +211,30 @@ def test_a_vow_of_harm_is_a_threat_and_refusing_to_rule_out_force_too(code):
 def test_civilians_clashing_is_a_riot_but_armies_clashing_is_an_assault(code):
     assert only(code("Students clashed with riot police in Dhaka on Sunday."), "PROTEST").mode == "riot"
     assert only(code("Indian troops clashed with Chinese troops in the Galwan valley."), "ASSAULT")
+
+
+def test_a_noun_made_from_a_codebook_verb_is_read_like_the_verb(code):
+    event = only(code("Slovakia's veto of the EU sanctions package stalled the talks for a week."), "REJECT")
+    assert codes(event.actors) == ["SVK"] and codes(event.recipients) == ["EU"]
+    assert event.rule.endswith(">nominal")
+
+
+def test_told_to_leave_is_an_expulsion(code):
+    event = only(code("Burkina Faso's junta told the French ambassador to leave the country."), "SANCTION")
+    assert codes(event.actors) == ["BFA"]
+
+
+def test_leaving_an_organisation_is_not_leaving_a_country(code):
+    assert only(code("Burundi quit the International Criminal Court in 2017."), "SANCTION")
+    assert only(code("Israel pulled its troops out of Gaza in 2005."), "RETREAT")
+
+
+def test_troops_sent_at_a_government_request_are_aid(code):
+    text = "Rwanda deployed 1,000 soldiers to Mozambique at the request of the government in Maputo."
+    event = only(code(text), "AID")
+    assert codes(event.actors) == ["RWA"] and codes(event.recipients) == ["MOZ"]
+
+
+def test_sending_people_back_is_coercion(code):
+    event = only(code("Pakistani border police sent back 2,000 Afghans on Monday."), "COERCE")
+    assert codes(event.actors) == ["PAK"] and codes(event.recipients) == ["AFG"]

@@ -887,6 +887,8 @@ def _fold_complements(frames: dict[int, Frame], cb: Codebook, index: MentionInde
                 frame.context |= source.context
                 if frame.type == "AGREE" and (cb.is_hostile(source.type) or source.type == "THREATEN"):
                     frame.type, frame.rule = "THREATEN", f"{frame.rule}>threaten(hostile-promise)"
+                if frame.type == "REQUEST" and source.head.lemma_.lower() in _LEAVING and not frame.irrealis:
+                    frame.type, frame.rule = "SANCTION", f"{frame.rule}>sanction(told-to-leave)"  # an expulsion
                 if frame.type == "REJECT" and source.type == "REJECT" and _rules_out_force(source.head, cb):
                     frame.type, frame.rule = "THREATEN", f"{frame.rule}>threaten(not-ruled-out)"
                 if frame.type == "ACCUSE":
