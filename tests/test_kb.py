@@ -1,4 +1,6 @@
 """The actor knowledge base: data files, lookups, dated offices, the user's file and the entity ruler."""
+import re
+
 import pytest
 
 from dyad import kb as kb_module
@@ -57,7 +59,7 @@ def test_office_holder_follows_dates(kb):
 
 def test_undated_office_needs_a_sole_holder(kb):
     assert kb.office_holder("IRN", "president", None) is None  # several in the KB: cannot tell
-    assert kb.office_holder("RUS", "foreign minister", None).name == "Sergey Lavrov"
+    assert kb.office_holder("RUS", "central bank governor", None).name == "Elvira Nabiullina"  # the only one
 
 
 def test_titles_map_to_offices_and_plurals(kb):
@@ -119,3 +121,59 @@ def test_entity_ruler_labels_kb_names():
     assert labels.get("BRICS") == "ORG"
     assert labels.get("Araghchi") == "PERSON"
     assert labels.get("Chinese") == "NORP"
+
+
+# --- people: breadth and consistency of people.yaml
+@pytest.fixture(scope="module")
+def people_rows():
+    return kb_module.packaged_data()["people"]
+
+
+def test_people_have_unique_names_and_ordered_dates(people_rows):
+    slugs = [kb_module.slugify(row["name"]) for row in people_rows]
+    assert len(slugs) == len(set(slugs)), "a person appears twice; extend the entry instead"
+    date = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    for row in people_rows:
+        for office in row["offices"]:
+            start, end = office.get("start"), office.get("end")
+            assert all(d is None or date.match(str(d)) for d in (start, end)), row["name"]
+            assert start is None or end is None or str(start) <= str(end), row["name"]
+
+
+def test_people_avoid_ambiguous_bare_aliases(kb):
+    for word in ("Lee", "Kim", "Khan", "Ali", "Said", "Castro", "Gandhi", "Bush", "Sharif", "Marcos", "Begin", "May"):
+        entry = kb.lookup(word)
+        assert entry is None or entry.kind != "person", word
+
+
+@pytest.mark.parametrize("code, office, date, name", [
+    ("HUN", "prime minister", "2020-06-01", "Viktor Orbán"),
+    ("BRA", "president", "2008-06-01", "Luiz Inácio Lula da Silva"),
+    ("BRA", "president", "2020-06-01", "Jair Bolsonaro"),
+    ("ZWE", "president", "2010-01-01", "Robert Mugabe"),
+    ("GBR", "prime minister", "1985-01-01", "Margaret Thatcher"),
+    ("DEU", "chancellor", "1995-01-01", "Helmut Kohl"),
+    ("ETH", "prime minister", "2021-01-01", "Abiy Ahmed"),
+    ("SUN", "general secretary", "1987-01-01", "Mikhail Gorbachev"),
+    ("WHO", "director-general", "2021-01-01", "Tedros Adhanom Ghebreyesus"),
+    ("UN", "secretary general", "2010-01-01", "Ban Ki-moon"),
+    ("JPN", "defense minister", "2020-01-01", "Taro Kono"),
+])
+def test_office_holders_across_states_eras_and_bodies(kb, code, office, date, name):
+    holder = kb.office_holder(code, office, date)
+    assert holder is not None and holder.name == name
+
+
+@pytest.mark.parametrize("alias, name", [
+    ("Lula", "Luiz Inácio Lula da Silva"), ("Orban", "Viktor Orbán"), ("Sisi", "Abdel Fattah el-Sisi"),
+    ("Erdoğan", "Recep Tayyip Erdogan"), ("Marcos Jr.", "Ferdinand Marcos Jr."), ("Gaddafi", "Muammar Gaddafi"),
+])
+def test_people_aliases(kb, alias, name):
+    entry = kb.lookup(alias)
+    assert entry is not None and entry.kind == "person" and kb.person(entry.code).name == name
+
+
+def test_igo_office_gives_the_body_code_while_held(kb):
+    lagarde = kb.person(kb.lookup("Christine Lagarde").code)
+    assert lagarde.office_on("2015-01-01").code == "IMF"
+    assert lagarde.office_on("2005-01-01") is None
