@@ -85,6 +85,13 @@ class Codebook:
     def is_hostile(self, plover_type: str) -> bool:
         return plover_type in self.hostile_types
 
+    def commitment(self, plover_type: str, negated_intent: bool) -> str:
+        """The type of promising (or refusing) an act of `plover_type` rather than doing it: a promised
+        meeting is AGREE, a promised attack THREATEN; refusing cooperation is REJECT."""
+        table = self.negated_intent if negated_intent else self.irrealis
+        side = "cooperative" if self.is_cooperative(plover_type) else "hostile" if self.is_hostile(plover_type) else ""
+        return table.get(side, plover_type)
+
 
 def _flag(value) -> bool:
     return value is True or str(value).lower() == "true"

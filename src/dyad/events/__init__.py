@@ -50,9 +50,11 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
                 _speaker_perspective(frame, index, codebook)
                 accusers = _answer_accusation(frame, accusers, codebook)
             heads = {f.head.i for f in frames}
+            planned = any(f.irrealis == "future" for f in frames)
+            forward = _dates(sent, document.published, "future") if planned else None  # once per sentence
             for frame in frames:
                 # a photo caption shows one moment: its date is every event's date
-                ahead = _dates(sent, document.published, "future") if frame.irrealis == "future" else None
+                ahead = forward if frame.irrealis == "future" else None
                 when = (caption_date, caption_date.text) if caption_date else \
                     _date_for(frame, dates, previous_date, heads, ahead)
                 events.append(_event(frame, sent, part, index, document, codebook, when, len(events)))
@@ -101,12 +103,7 @@ def _pro_verb_frame(sent: Span, last: Frame, codebook: Codebook) -> Frame | None
             continue
         irrealis, negated, negated_intent = modality(tok, codebook)
         base = last.entry.type
-        if negated_intent:
-            plover_type = codebook.negated_intent.get("cooperative" if codebook.is_cooperative(base) else "hostile", base)
-        elif irrealis:
-            plover_type = codebook.irrealis.get("cooperative" if codebook.is_cooperative(base) else "hostile", base)
-        else:
-            plover_type = base
+        plover_type = codebook.commitment(base, negated_intent) if (negated_intent or irrealis) else base
         return Frame(head=tok, entry=last.entry, type=plover_type, actors=list(last.actors),
                      recipients=list(last.recipients), aux=irrealis, negated=negated, irrealis=irrealis,
                      context=set(last.context), rule=f"{last.entry.id}>do-so", confidence=0.6,

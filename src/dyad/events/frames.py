@@ -708,18 +708,10 @@ def _apply_modality(frames: dict[int, Frame], cb: Codebook) -> None:
             frame.aux = "negation" if negated and not irrealis else irrealis
             continue
         base = frame.type
-        if negated_intent:
-            mapped = cb.negated_intent.get("cooperative" if cb.is_cooperative(base) else
-                                           "hostile" if cb.is_hostile(base) else "", base)
-            frame.type = mapped
-            frame.aux = irrealis
-        elif irrealis == "future" and _held_over(tok, cb):
+        if irrealis == "future" and not negated_intent and _held_over(tok, cb):
             frame.type, frame.aux = "THREATEN", irrealis
-        elif irrealis:
-            mapped = cb.irrealis.get("cooperative" if cb.is_cooperative(base) else
-                                     "hostile" if cb.is_hostile(base) else "", base)
-            frame.type = mapped
-            frame.aux = irrealis
+        elif negated_intent or irrealis:
+            frame.type, frame.aux = cb.commitment(base, negated_intent), irrealis
         elif negated:
             frame.aux = "negation"
         if frame.type != base:
