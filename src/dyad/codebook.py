@@ -16,7 +16,7 @@ import yaml
 PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
                 "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
 # Aliases kept for readability in the data file: each names the object's subtree.
-_OBJECT_SOURCES = {"dobj_actor": "dobj", "poss_obj": "dobj", "dobj_owner": "dobj"}
+_OBJECT_SOURCES = {"poss_obj": "dobj", "dobj_owner": "dobj"}
 
 
 @dataclass(frozen=True)

@@ -153,16 +153,21 @@ def _answer_accusation(frame: Frame, accusers: list[ActorRef], codebook: Codeboo
     return accusers
 
 
-_DOMESTIC_TYPES = {"COERCE", "CONCEDE", "ASSAULT", "PROTEST", "RETREAT", "MOBILIZE"}
+_DOMESTIC_TYPES = {"COERCE", "CONCEDE", "ASSAULT", "PROTEST", "RETREAT", "MOBILIZE", "ACCUSE", "THREATEN"}
 
 
 def _place_uncoded_targets(frame: Frame, index: MentionIndex) -> None:
     """"Serb forces killed three ethnic Albanians in southeastern Serbia", "the army holds Tamil refugees":
     a target group nobody can code is the people of the place it is in, else of the actor's own state."""
     parties = codes(frame.actors)
-    if frame.type not in _DOMESTIC_TYPES or len(parties) != 1 or not frame.recipients:
+    if frame.type not in _DOMESTIC_TYPES or len(parties) > 1 or not frame.recipients:
+        return
+    if all(r.code for r in frame.recipients):
         return
     places = place_refs(frame.head, index)
+    if not places and not parties:  # an unknown or non-state doer: the victims are where it happened
+        places = [m.actor for m in index.mentions if m.how in ("place", "capital") and m.actor.kind == "state"
+                  and frame.head.sent.start_char <= m.start - index.parsed.segment.start < frame.head.sent.end_char]
     # only the actor's own state, not a non-state group's code, and only for people, not companies
     own = [a.code for a in frame.actors if a.kind in ("state", "person") or "-" in (a.actor_id or "")]
     code = places[0].code if places else (own[0] if own else None)

@@ -382,10 +382,12 @@ def recipients_for(entry: Entry, tok: Token, index: MentionIndex, actors: list[A
 def _recipients_on(entry: Entry, tok: Token, index: MentionIndex, actors: list[ActorRef],
                    skip_dobj: bool = False) -> list[ActorRef]:
     for source in entry.recipient:
-        if skip_dobj and source == "dobj":
+        if skip_dobj and source in ("dobj", "dobj_actor"):
             continue
         if source == "dobj":
             found = object_parties(direct_object(tok), index)
+        elif source == "dobj_actor":  # "rushed interceptors to Israel": the object is a recipient only if coded
+            found = [a for a in actors_of(direct_object(tok), index) if a.code]
         elif source == "iobj":
             found = [a for o in children(tok, {"dative", "iobj"}) for a in actors_of(o, index)]
         elif source == "between":
