@@ -236,6 +236,8 @@ def _subject_sector_in(tok: Token, sectors: frozenset[str], index: MentionIndex)
     if subject is None:
         return False
     refs = actors_of(subject, index)
+    if subject.tag_ in ("NNS", "NNPS") and refs and all(r.kind == "state" and not r.sector for r in refs):
+        return "CVL" in sectors  # "Kenyans", "thousands of Serbians": a state's people, not its government
     return any(r.sector in sectors for r in refs)
 
 
