@@ -38,7 +38,7 @@ class Entry:
     needs_recipient: bool = False
     needs_complement: bool = False  # "declined to attend", not "trade declined"
     needs_partner: bool = False  # a second party (plural doers or a recipient): "set up a joint commission"
-    requires_word: str | None = None  # a word the predicate must govern: "held Iran responsible"
+    requires_word: frozenset[str] = frozenset()  # words one of which the predicate must govern ("held X responsible")
     alone_type: str | None = None  # the type when done by one party alone (drills: MOBILIZE, not COOPERATE)
     subjects: frozenset[str] = frozenset()  # sectors the doer must be of ("youths clashed": a riot)
     subject_nouns: frozenset[str] = frozenset()  # the subject must be one of these ("protests erupted")
@@ -118,7 +118,8 @@ def _entries(raw: dict, kind: str) -> list[Entry]:
             symmetric_if_plural=_flag(raw.get("symmetric_if_plural")), modal=_flag(raw.get("modal")),
             needs_recipient=_flag(raw.get("needs_recipient")),
             needs_complement=_flag(raw.get("needs_complement")),
-            needs_partner=_flag(raw.get("needs_partner")), requires_word=raw.get("requires_word"),
+            needs_partner=_flag(raw.get("needs_partner")),
+            requires_word=frozenset(str(w).lower() for w in _as_list(raw.get("requires_word"))),
             alone_type=raw.get("alone_type"), subjects=frozenset(_as_list(raw.get("subjects"))),
             subject_nouns=frozenset(_as_list(raw.get("subject_nouns"))), objects_kind=raw.get("objects_kind"),
             only_with_between=_flag(raw.get("only_with_between")),

@@ -19,7 +19,8 @@ _LEAVES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "prep", "punc
 _KEEP_PREPS = {"of", "between"}
 # Speech-act nouns whose "from" phrase names their author: "a proposal from the Foreign Ministry".
 _AUTHORED_NOUNS = {"demand", "demands", "request", "requests", "proposal", "proposals", "offer", "offers", "call",
-                   "calls", "invitation", "appeal", "pressure", "plea", "ultimatum", "message", "letter"}
+                   "calls", "invitation", "appeal", "pressure", "plea", "ultimatum", "message", "letter", "report",
+                   "reports", "statement", "study", "inquiry", "commission", "review", "audit", "decision"}
 _PLACE_PREPS = {"in", "from", "near", "at", "outside"}
 # Roles whose "for"/"at" phrase names the body they speak for: "a spokesperson for India's foreign ministry".
 _ROLE_NOUNS = {"spokesperson", "spokesman", "spokeswoman", "official", "officials", "representative",

@@ -139,7 +139,7 @@ def subject_of(tok: Token) -> Token | None:
         return subject_of(verb)
     noun = tok.head.head if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" else tok.head
     if tok.dep_ in ("pcomp", "acl") and noun.pos_ == "NOUN":
-        owner = children(noun, "poss")  # "its readiness to sign"
+        owner = children(noun, "poss") + prep_objects(noun, "by")  # "its readiness", "the decision by X"
         if owner:
             return owner[0]
         if noun.dep_ in _OBJECTS and noun.head.pos_ in ("VERB", "AUX"):  # "has no intention of abandoning"
@@ -214,8 +214,10 @@ def entry_fits(entry: Entry, tok: Token, index: MentionIndex, cb: Codebook) -> b
     if entry.objects_kind and not any(a.kind == entry.objects_kind for o in _object_or_pobjs(tok, obj)
                                       for a in actors_of(o, index)):
         return False  # "quit ECOWAS" leaves an organisation; "pulled out of Lebanon" is a retreat
-    if entry.requires_word and not any(t.lower_ == entry.requires_word for t in tok.subtree):
+    if entry.requires_word and not any(t.lower_ in entry.requires_word for t in tok.subtree):
         return False
+    if entry.needs_complement and not children(tok, "xcomp"):
+        return False  # "ordered the mobilisation": not an order to someone to act
     if entry.subjects and not _subject_sector_in(tok, entry.subjects, index):
         return False
     if entry.subject_nouns:
