@@ -86,6 +86,8 @@ class Event:
     symmetric: bool = False
     alleged: bool = False  # an act the text reports only as an accusation or claim
     trigger: str | None = None  # the words that fired the rule ("signed", "held talks")
+    # the same happening told again in this document (a headline, a caption): {"text", "start", "end"} each
+    retold: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

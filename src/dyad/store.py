@@ -31,7 +31,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                "date_text": "VARCHAR", "location": "VARCHAR", "aux": "VARCHAR", "attribution": "VARCHAR",
                "evidence": "JSON", "score": "DOUBLE", "confidence": "DOUBLE", "story_id": "VARCHAR",
                "rule": "VARCHAR", "date_precision": "VARCHAR", "symmetric": "BOOLEAN", "alleged": "BOOLEAN",
-               "trigger": "VARCHAR"},
+               "trigger": "VARCHAR", "retold": "JSON"},
     "quotes": {"quote_id": "VARCHAR", "doc_id": "VARCHAR", "text": "VARCHAR", "speaker": "JSON",
                "evidence": "JSON", "story_id": "VARCHAR", "indirect": "BOOLEAN"},
     "facts": {"fact_id": "VARCHAR", "doc_id": "VARCHAR", "value": "DOUBLE", "unit": "VARCHAR", "about": "VARCHAR",

@@ -260,10 +260,14 @@ def _deduplicate(events: list[Event], lemmas: dict[str, str], kinds: dict[str, s
     """One happening told twice in a document (title and body, caption and text) is one event: same type
     and participants, and dates that agree (an undated telling agrees with any)."""
     kept: list[Event] = []
-    for event in sorted(events, key=lambda e: (e.date is None, not e.recipients, -e.confidence)):
+    # of two tellings keep the one that states its date, then the one that names a recipient
+    for event in sorted(events, key=lambda e: (e.date is None, e.date_text is None, not e.recipients,
+                                               -e.confidence)):
         twin = next((k for k in kept if _same_happening(k, event, lemmas, kinds)), None)
         if twin is None:
             kept.append(event)
+        elif event.evidence["start"] != twin.evidence["start"]:
+            twin.retold.append(event.evidence)  # kept as evidence too: other outlets may word it so
     return sorted(kept, key=lambda e: e.evidence["start"])
 
 
@@ -284,8 +288,10 @@ def _same_happening(a: Event, b: Event, lemmas: dict[str, str], kinds: dict[str,
     both_dated = bool(a.date_text and b.date_text and a.date == b.date and a.date_precision == "day")
     if not (same_sentence or retold or both_dated) and lemmas.get(a.event_id) != lemmas.get(b.event_id):
         return False  # "rejected that account" and "dismissed the demand" are two events
-    if a.date_text is None or b.date_text is None:  # a publication-date fallback states no date
-        return True
+    if (retold or same_sentence) and (a.date_text is None or b.date_text is None):
+        return True  # a headline's publication-date fallback states no date of its own
+    if (a.date_text is None) != (b.date_text is None) and a.date and b.date:
+        return False  # "has provided drones" (undated) is not "in September … had provided missiles"
     return a.date is None or b.date is None or a.date.startswith(b.date) or b.date.startswith(a.date)
 
 

@@ -598,7 +598,7 @@ def sentence_frames(sent: Span, index: MentionIndex, cb: Codebook) -> list[Frame
                 frame = _nominalised_verb(tok, index, cb)
         if frame is not None:
             frames[tok.i] = frame
-    if not frames and (not any(t.pos_ == "VERB" for t in sent) or sent[-1].text not in ".!?\"”"):
+    if not frames and sent[-1].text not in ".!?\"”":  # a headline: no closing stop
         frames.update(headline_frame(sent, index, cb))
     _retaliations(sent, frames, index, cb)
     _apply_modality(frames, cb)

@@ -112,7 +112,8 @@ def event_row(event: Event, extraction: Extraction, cfg: StoryConfig) -> dict:
         "participants": ",".join(_codes([*event.actors, *event.recipients])), "people": ",".join(_people(event)),
         "names": " ".join(_name_words(event)), "date": event.date, "date_precision": precision,
         "date_fallback": bool(event.date and not event.date_text), "location": event.location,
-        "evidence": (event.evidence or {}).get("text"), "attribution": event.attribution,
+        "evidence": " ".join([(event.evidence or {}).get("text") or ""] + [r.get("text") or "" for r in event.retold]),
+        "attribution": event.attribution,
         "outlet": doc.outlet, "published": doc.reference_date,
         "context": ",".join(sorted({c.lower() for c in event.context or []})),
         "mention": any((event.rule or "").startswith(p) for p in cfg.standing["passing_rules"]),
@@ -309,8 +310,8 @@ def _same_news_cycle(a: dict, b: dict, cfg: StoryConfig) -> bool:
     """Two outlets telling, within a day of each other and without a date of their own, the same act between
     the same two or more parties: with no words or people in common, everything else they carry must agree
     (type, direction, participants, mode, aux, context), so a promise is not linked to a plan or a past one."""
-    if not (a["date_fallback"] and b["date_fallback"]) or len(_split(a["participants"])) < 2:
-        return False
+    if not (a["date_fallback"] or b["date_fallback"]) or len(_split(a["participants"])) < 2:
+        return False  # at least one telling dated only by its publication day, on the other's day
     if any((a[k] or None) != (b[k] or None) for k in ("mode", "aux", "context")):
         return False
     days = dates.days_apart(a["date"], b["date"])

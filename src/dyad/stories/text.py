@@ -13,13 +13,21 @@ def words(text: str | None) -> list[str]:
 
 
 def content_words(text: str | None, drop: set[str] = frozenset()) -> set[str]:
-    """Words that carry what happened: no stop words, no actor names, crude plural folding."""
+    """Words that carry what happened: no stop words, no actor names, crude folding of inflections
+    ("abandoning" and "abandon", "sanctions" and "sanction")."""
     out = set()
     for w in words(text):
         if w in STOP_WORDS or w in drop or len(w) < 3 or w.isdigit():
             continue
-        out.add(w[:-1] if w.endswith("s") and len(w) > 4 else w)
+        out.add(_fold(w))
     return out
+
+
+def _fold(word: str) -> str:
+    for suffix in ("ing", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
 
 
 def overlap(a: set[str], b: set[str]) -> float:
