@@ -136,7 +136,10 @@ def test_without_a_publication_date_relative_dates_stay_unresolved(code):
 
 def test_one_happening_told_twice_is_one_event(code):
     text = "Chile and Peru sign fisheries treaty\nChile and Peru signed a fisheries treaty in Lima on Monday."
-    assert len([e for e in code(text) if e.type == "SUPPORT"]) == 1
+    signed = [e for e in code(text) if e.type == "SUPPORT"]
+    assert len(signed) == 1
+    assert signed[0].date_text == "on Monday", "the telling that states its date is kept"
+    assert [r["text"] for r in signed[0].retold] == ["Chile and Peru sign fisheries treaty"]
 
 
 def test_we_in_a_quotation_is_the_speaker_state(code):
