@@ -70,6 +70,7 @@ def test_example_corpus_ingests_cleanly(cli, tmp_path):
         documents = store.documents()
     assert len(documents) == 6
     assert all(d["published"] and d["outlet"] for d in documents)
+    assert "most reported dyads" in result.output and "JPN – KOR" in result.output
 
 
 def test_seed_corpus_twice_gives_identical_counts(cli, tmp_path):

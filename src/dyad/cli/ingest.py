@@ -32,9 +32,12 @@ def ingest(
     try:
         report = _run(paths, store, int(max_mb * 1e6))
         counts = store.counts()
+        found = found_table(store)
     finally:
         store.close()
     console.print(summary_table(report, counts, db))
+    if found is not None:
+        console.print(found)
     if report.problems:
         console.print(problems_table(report))
         raise typer.Exit(1)
@@ -73,6 +76,29 @@ def summary_table(report: IngestReport, counts: dict[str, int], db: Path) -> Tab
     table.add_row("documents", str(report.new + report.updated), str(counts["documents"]))
     for name in ("events", "quotes", "facts", "actors"):
         table.add_row(name, str(getattr(report, name)), str(counts[name]))
+    return table
+
+
+def found_table(store, top: int = 8) -> Table | None:
+    """What the store holds: the most frequent dyads, with their event types and net score."""
+    rows = store.connection.execute(f"""
+        WITH parties AS (
+            SELECT type, score,
+                   list_sort(list_distinct(list_filter(
+                       list_transform(from_json(actors, '["json"]'), lambda a: json_extract_string(a, '$.code')) ||
+                       list_transform(from_json(recipients, '["json"]'), lambda a: json_extract_string(a, '$.code')),
+                       lambda c: c IS NOT NULL))) AS codes
+            FROM events)
+        SELECT array_to_string(codes, ' – ') AS dyad, count(*) AS n, round(sum(score), 1) AS net,
+               string_agg(DISTINCT type, ', ' ORDER BY type) AS types
+        FROM parties WHERE len(codes) = 2 GROUP BY dyad ORDER BY n DESC, dyad LIMIT {int(top)}""").fetchall()
+    if not rows:
+        return None
+    table = Table(title="most reported dyads", title_justify="left")
+    for name, justify in (("dyad", "left"), ("events", "right"), ("net score", "right"), ("types", "left")):
+        table.add_column(name, justify=justify)
+    for dyad, n, net, types in rows:
+        table.add_row(dyad, str(n), f"{net:+.1f}", types)
     return table
 
 
