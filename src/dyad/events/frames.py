@@ -686,10 +686,9 @@ def _nominal(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> Fra
         frame.recipients = without(distinct([a for key in ("on", "against") for o in prep_objects(verb, key)
                                              for a in actors_of(o, index)]
                                             + object_parties(direct_object(verb), index)), frame.actors)
-    if frame is not None and not frame.recipients:  # "Iran braces for an Israeli attack": Iran is the target
-        sufferer = _sufferer(tok, cb)
-        if sufferer is not None:
-            frame.recipients = without(actors_of(subject_of(sufferer), index), frame.actors)
+    sufferer = _sufferer(tok, cb) if frame is not None else None
+    if sufferer is not None and not frame.recipients:  # "Iran braces for an Israeli attack": Iran is the target
+        frame.recipients = without(actors_of(subject_of(sufferer), index), frame.actors)
     if frame is not None and tok.dep_ == "pobj" and tok.head.lower_ == "under" and not frame.recipients:
         governor = tok.head.head
         frame.recipients = without(actors_of(subject_of(governor), index), frame.actors) \
@@ -704,7 +703,7 @@ def _apply_modality(frames: dict[int, Frame], cb: Codebook) -> None:
             governor = tok.head.head if tok.dep_ == "pobj" else tok.head
             irrealis, negated, negated_intent = modality(governor, cb) if governor.pos_ in ("VERB", "AUX") \
                 else (None, False, False)
-            if _promised_noun(tok) or _under_intent_noun(tok, cb):
+            if _promised_noun(tok) or _under_intent_noun(tok, cb) or _awaited(tok, cb):
                 irrealis = irrealis or "future"
         else:
             irrealis, negated, negated_intent = modality(tok, cb)
@@ -853,6 +852,12 @@ def _held_over(tok: Token, cb: Codebook) -> bool:
                for c in tok.children)
 
 
+def _awaited(noun: Token, cb: Codebook) -> bool:
+    """"faces Israeli retaliation", "braces for an attack", "fears sanctions": expected, not yet done."""
+    sufferer = _sufferer(noun, cb)
+    return sufferer is not None and sufferer.lemma_.lower() in cb.modality.get("awaiting_verbs", frozenset())
+
+
 def _under_intent_noun(tok: Token, cb: Codebook) -> bool:
     nouns = cb.modality.get("intent_nouns", frozenset())
     return tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in nouns
@@ -895,7 +900,7 @@ def _fold_complements(frames: dict[int, Frame], cb: Codebook, index: MentionInde
                         source.actors = list(frame.recipients)
                         source.recipients = without(source.recipients, source.actors)
                     frame.consumed.discard(tok.i)
-            elif frame.type == "AGREE" and _hostile_verb(tok, cb):  # "vowed to seize the platforms"
+            elif frame.type == "AGREE" and _hostile_verb(tok, index, cb):  # "vowed to seize the platforms"
                 frame.type, frame.rule = "THREATEN", f"{frame.rule}>threaten(hostile-promise)"
             elif frame.type == "REQUEST" and tok.lemma_.lower() in _LEAVING and not frame.irrealis:
                 frame.type, frame.rule = "SANCTION", f"{frame.rule}>sanction(told-to-leave)"  # an expulsion
@@ -927,10 +932,16 @@ def _add_obligations(sent: Span, frames: dict[int, Frame], index: MentionIndex, 
             frames[tok.i] = frame
 
 
-def _hostile_verb(tok: Token, cb: Codebook) -> bool:
-    """A verb every codebook entry of which is hostile, whatever its object ("seize", "bomb")."""
-    entries = [e for base in lemma_candidates(tok) for e in cb.verb_entries(base)] if tok.pos_ == "VERB" else []
-    return bool(entries) and all(cb.is_hostile(e.type) for e in entries)
+def _hostile_verb(tok: Token, index: MentionIndex, cb: Codebook) -> bool:
+    """A verb whose fitting codebook entries are all hostile, whatever actors it has ("seize", "bomb");
+    not "continue" or "grow", whose entries need objects or subjects this use lacks."""
+    if tok.pos_ != "VERB":
+        return False
+    known = [e for base in lemma_candidates(tok) for key in lemma_phrase(tok, base) for e in cb.verb_entries(key)]
+    fitting = [e for e in known if entry_fits(e, tok, index, cb)]
+    if not fitting and tok.lemma_.lower() not in cb.light_verbs:  # "seize the platforms": hostile whatever seized
+        fitting = known
+    return bool(fitting) and all(cb.is_hostile(e.type) for e in fitting)
 
 
 def _rules_out_force(tok: Token, cb: Codebook) -> bool:
