@@ -116,6 +116,8 @@ class KnowledgeBase:
         for code, row in self.organizations.items():
             for alias in [row["name"], *(row.get("aliases") or [])]:
                 self._add_surface(alias, Entry("organization", code, "name"))
+            for adjective in row.get("adjectives") or []:  # "the European measures"
+                self._add_surface(adjective, Entry("organization", code, "demonym"))
             for seat, sector in (row.get("seats") or {}).items():
                 self._add_surface(seat, Entry("organization", code, "capital", sector))
         for code, row in self.groups.items():
@@ -290,7 +292,8 @@ def load_kb(key: str = "default") -> KnowledgeBase:
 # --- spaCy entity ruler
 LABELS = {("state", "name"): "GPE", ("state", "capital"): "GPE", ("state", "demonym"): "NORP",
           ("organization", "name"): "ORG", ("organization", "capital"): "GPE",
-          ("group", "name"): "ORG", ("group", "demonym"): "NORP", ("person", "name"): "PERSON"}
+          ("group", "name"): "ORG", ("group", "demonym"): "NORP", ("person", "name"): "PERSON",
+          ("organization", "demonym"): "NORP"}
 
 
 def ruler_patterns(kb: KnowledgeBase) -> list[dict[str, str]]:

@@ -32,6 +32,7 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
     kinds: dict[str, str] = {}  # event id -> the kind of segment it was read in (title, body, caption)
     previous_date = None  # explicit date of the sentence before: narrative continues on it
     accusers: list[ActorRef] = []  # who made the latest accusation: a denial answers them
+    proposers: list[ActorRef] = []  # who made the latest request or offer: a refusal answers them
     last_frame: Frame | None = None  # the sentence before's last event: what "do this" stands for
     meetings: list[Frame] = []  # meetings told so far: who "we" met
     for part in parsed:
@@ -49,6 +50,8 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
                 _add_interlocutor(frame, index, meetings)
                 _speaker_perspective(frame, index, codebook)
                 accusers = _answer_accusation(frame, accusers, codebook)
+                accusers = _claimant(frame, index, codebook) or accusers
+                proposers = _answer_proposal(frame, proposers, codebook)
             heads = {f.head.i for f in frames}
             planned = any(f.irrealis == "future" for f in frames)
             forward = _dates(sent, document.published, "future") if planned else None  # once per sentence
@@ -142,8 +145,31 @@ def _speaker_perspective(frame: Frame, index: MentionIndex, codebook: Codebook) 
         frame.symmetric = False
 
 
+def _claimant(frame: Frame, index: MentionIndex, codebook: Codebook) -> list[ActorRef]:
+    """Who made the claim a frame reports ("Kyrgyzstan's border service said Tajik troops fired first"):
+    what a later "rejected that account" answers."""
+    if not frame.in_reported or frame.type == "REJECT":
+        return []
+    reporter = in_reported_speech(frame.head, codebook)
+    speaker = subject_of(reporter) if reporter is not None else None
+    return [a for a in actors_of(speaker, index) if a.code] if speaker is not None else []
+
+
+def _answer_proposal(frame: Frame, proposers: list[ActorRef], codebook: Codebook) -> list[ActorRef]:
+    """"The RSF turned down that request": a refusal of a request or offer no one is named for answers
+    whoever made the latest one."""
+    if frame.type in ("REQUEST", "AGREE") and frame.actors:
+        return frame.actors
+    nouns = codebook.modality.get("proposal_nouns", frozenset())
+    obj = direct_object(frame.head) if frame.entry.kind == "verb" else None
+    if frame.type == "REJECT" and not frame.recipients and obj is not None and obj.lemma_.lower() in nouns:
+        frame.recipients = without(proposers, frame.actors)
+    return proposers
+
+
 def _answer_accusation(frame: Frame, accusers: list[ActorRef], codebook: Codebook) -> list[ActorRef]:
-    """"Russia and Iran reject all accusations": a denial of accusations answers whoever made them last."""
+    """"Russia and Iran reject all accusations", "Dushanbe rejected that account": a denial of claims
+    answers whoever made the latest one (an accusation, or else the last statement told)."""
     if frame.type == "ACCUSE" and frame.actors:
         return frame.actors
     claims = codebook.modality.get("claim_nouns", frozenset())
