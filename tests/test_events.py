@@ -241,3 +241,15 @@ def test_troops_sent_at_a_government_request_are_aid(code):
 def test_sending_people_back_is_coercion(code):
     event = only(code("Pakistani border police sent back 2,000 Afghans on Monday."), "COERCE")
     assert codes(event.actors) == ["PAK"] and codes(event.recipients) == ["AFG"]
+
+
+def test_a_refusal_answers_whoever_asked_last(code):
+    text = ("Norway asked Sweden to reopen the border crossing. Stockholm turned down that request on Monday.")
+    refusal = only(code(text), "REJECT")
+    assert codes(refusal.actors) == ["SWE"] and codes(refusal.recipients) == ["NOR"]
+
+
+def test_a_denial_answers_whoever_made_the_claim(code):
+    text = ("Ecuador's army said Peruvian troops had crossed the border first. Lima rejected that account.")
+    denial = only(code(text), "REJECT")
+    assert codes(denial.actors) == ["PER"] and codes(denial.recipients) == ["ECU"]

@@ -63,6 +63,7 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
                 events.append(_event(frame, sent, part, index, document, codebook, when, len(events)))
                 lemmas[events[-1].event_id] = frame.head.lemma_.lower()
                 kinds[events[-1].event_id] = part.segment.kind
+            accusers = _sentence_claimant(sent, index, codebook) or accusers
             previous_date = _main_clause_date(dates, sent)
             last_frame = frames[-1] if frames else None
             meetings += [f for f in frames if f.type == "CONSULT" and len(codes(f.actors) | codes(f.recipients)) > 1]
@@ -143,6 +144,17 @@ def _speaker_perspective(frame: Frame, index: MentionIndex, codebook: Codebook) 
         frame.recipients = [a for a in frame.actors if a.code not in side]
         frame.actors = ours
         frame.symmetric = False
+
+
+def _sentence_claimant(sent: Span, index: MentionIndex, codebook: Codebook) -> list[ActorRef]:
+    """Whoever the sentence reports as saying something ("Ecuador's army said ..."), for a later denial."""
+    for tok in sent:
+        if tok.lemma_.lower() in codebook.reporting_verbs and any(c.dep_ == "ccomp" for c in tok.children):
+            speaker = subject_of(tok)
+            found = [a for a in actors_of(speaker, index) if a.code] if speaker is not None else []
+            if found:
+                return found
+    return []
 
 
 def _claimant(frame: Frame, index: MentionIndex, codebook: Codebook) -> list[ActorRef]:
