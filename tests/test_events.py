@@ -123,6 +123,11 @@ def test_undirected_events(code, text, plover_type):
     assert event.actors and event.confidence > 0
 
 
+def test_leaving_is_a_withdrawal_but_leaving_people_dead_is_not(code):
+    assert only(code("Chadian troops left the border town of Adre on Friday."), "RETREAT").rule == "retreat.withdraw"
+    assert "RETREAT" not in [e.type for e in code("Sudanese militias left nine Chadian soldiers dead on Friday.")]
+
+
 def test_previous_sentence_gives_the_date_to_a_past_report(code):
     text = "On Wednesday, Chile's foreign minister met her Argentine counterpart in Santiago. The two signed a water accord."
     events = code(text, "2025-03-14")

@@ -37,6 +37,7 @@ class Entry:
     modal: bool = False  # carries an attitude towards a complement: pledge to, demand that, refuse to
     needs_recipient: bool = False
     needs_complement: bool = False  # "declined to attend", not "trade declined"
+    no_result: bool = False  # a resultative complement undoes it: "left thousands homeless" is no departure
     needs_partner: bool = False  # a second party (plural doers or a recipient): "set up a joint commission"
     requires_word: frozenset[str] = frozenset()  # words one of which the predicate must govern ("held X responsible")
     alone_type: str | None = None  # the type when done by one party alone (drills: MOBILIZE, not COOPERATE)
@@ -118,7 +119,7 @@ def _entries(raw: dict, kind: str) -> list[Entry]:
             symmetric_if_plural=_flag(raw.get("symmetric_if_plural")), modal=_flag(raw.get("modal")),
             needs_recipient=_flag(raw.get("needs_recipient")),
             needs_complement=_flag(raw.get("needs_complement")),
-            needs_partner=_flag(raw.get("needs_partner")),
+            needs_partner=_flag(raw.get("needs_partner")), no_result=_flag(raw.get("no_result")),
             requires_word=frozenset(str(w).lower() for w in _as_list(raw.get("requires_word"))),
             alone_type=raw.get("alone_type"), subjects=frozenset(_as_list(raw.get("subjects"))),
             subject_nouns=frozenset(_as_list(raw.get("subject_nouns"))), objects_kind=raw.get("objects_kind"),

@@ -216,6 +216,8 @@ def entry_fits(entry: Entry, tok: Token, index: MentionIndex, cb: Codebook) -> b
         return False  # "quit ECOWAS" leaves an organisation; "pulled out of Lebanon" is a retreat
     if entry.requires_word and not any(t.lower_ in entry.requires_word for t in tok.subtree):
         return False
+    if entry.no_result and children(tok, {"oprd", "acomp"}):
+        return False  # "left three dead": a result, not a departure
     if entry.needs_complement and not children(tok, "xcomp"):
         return False  # "ordered the mobilisation": not an order to someone to act
     if entry.subjects and not _subject_sector_in(tok, entry.subjects, index):
