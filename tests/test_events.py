@@ -124,8 +124,12 @@ def test_undirected_events(code, text, plover_type):
 
 
 def test_leaving_is_a_withdrawal_but_leaving_people_dead_is_not(code):
-    assert only(code("Chadian troops left the border town of Adre on Friday."), "RETREAT").rule == "retreat.withdraw"
-    assert "RETREAT" not in [e.type for e in code("Sudanese militias left nine Chadian soldiers dead on Friday.")]
+    assert only(code("Chadian troops left the border town of Adre on Friday."), "RETREAT").rule == "retreat.leave-place"
+    event = only(code("French troops left Mali in August."), "RETREAT")
+    assert codes(event.actors) == ["FRA"] and codes(event.recipients) == ["MLI"]
+    for text in ("Sudanese militias left nine Chadian soldiers dead on Friday.",
+                 "Clashes between Kyrgyz and Tajik guards forced villagers to leave their homes."):
+        assert "RETREAT" not in [e.type for e in code(text)], text
 
 
 def test_previous_sentence_gives_the_date_to_a_past_report(code):

@@ -211,12 +211,13 @@ def entry_fits(entry: Entry, tok: Token, index: MentionIndex, cb: Codebook) -> b
         return False
     if entry.objects_actor and not is_actorish(obj, index, cb):
         return False
-    if entry.objects_kind and not any(a.kind == entry.objects_kind for o in _object_or_pobjs(tok, obj)
-                                      for a in actors_of(o, index)):
+    if entry.objects_kind and not any(m.actor.kind == entry.objects_kind for o in _object_or_pobjs(tok, obj)
+                                      for m in index.on_token(o)):  # the object names it: not "their homes"
         return False  # "quit ECOWAS" leaves an organisation; "pulled out of Lebanon" is a retreat
     if entry.requires_word and not any(t.lower_ in entry.requires_word for t in tok.subtree):
         return False
-    if entry.no_result and children(tok, {"oprd", "acomp"}):
+    if entry.no_result and (children(tok, {"oprd", "acomp"})
+                            or any(c.pos_ == "ADJ" for c in children(tok, {"ccomp", "xcomp"}))):
         return False  # "left three dead": a result, not a departure
     if entry.needs_complement and not children(tok, "xcomp"):
         return False  # "ordered the mobilisation": not an order to someone to act
