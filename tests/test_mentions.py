@@ -139,6 +139,12 @@ def test_the_bloc_is_the_last_organisation(resolve):
     assert (m.how, m.actor.actor_id) == ("anaphor", "org:ASEAN")
 
 
+def test_the_army_is_the_last_state_unless_of_names_another(resolve):
+    mentions = resolve("Chad's soldiers clashed with rebels. A rebel spokesman accused the army of shelling villages.")
+    assert (find(mentions, "the army").how, find(mentions, "the army").actor.code) == ("anaphor", "TCD")
+    assert "the state" not in [m.text for m in resolve("Niger declared that the state of emergency would end.")]
+
+
 def test_no_kb_means_no_mentions():
     assert resolve_mentions([], Document(id="x", text=""), None) == []
 

@@ -392,8 +392,7 @@ class SentenceReader:
             elif two in anaphors and self.tokens[i + 1].pos_ != "PROPN":
                 found.append(Candidate(i, i + 2, "anaphor"))
                 i += 2
-            elif two in state_anaphors and self.tokens[i + 1].pos_ != "PROPN" and \
-                    (i + 2 >= len(self.tokens) or self.words[i + 2] != "of"):  # not "the state of emergency"
+            elif two in state_anaphors and self.tokens[i + 1].pos_ != "PROPN" and not self._of_what(i + 2):
                 found.append(Candidate(i, i + 2, "anaphor", group_of="state"))
                 i += 2
             elif self.words[i] in pronouns and self.tokens[i].pos_ == "PRON" or self.words[i] in ("his", "its", "their"):
@@ -402,6 +401,10 @@ class SentenceReader:
             else:
                 i += 1
         return found
+
+    def _of_what(self, i: int) -> bool:
+        """ "the state of emergency", "the army of Chad": an "of" that says what is meant; not "of using"."""
+        return i + 1 < len(self.tokens) and self.words[i] == "of" and self.tokens[i + 1].tag_ != "VBG"
 
     def _refers(self, start: int, end: int) -> bool:
         """ "both" and "the two" refer to actors only when they stand for them, not in "both X and Y"."""
