@@ -143,6 +143,10 @@ def test_the_army_is_the_last_state_unless_of_names_another(resolve):
     mentions = resolve("Chad's soldiers clashed with rebels. A rebel spokesman accused the army of shelling villages.")
     assert (find(mentions, "the army").how, find(mentions, "the army").actor.code) == ("anaphor", "TCD")
     assert "the state" not in [m.text for m in resolve("Niger declared that the state of emergency would end.")]
+    mentions = resolve("Sudan's army fought the rebels. Saudi Arabia offered talks. The war between the army and the rebels "
+                       "went on.")
+    army = find(mentions, "the army")
+    assert (army.actor.code, army.actor.sector) == ("SDN", "MIL")  # the state whose forces were named
 
 
 def test_no_kb_means_no_mentions():

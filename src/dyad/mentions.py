@@ -377,6 +377,7 @@ class SentenceReader:
         found = []
         anaphors = {tuple(a.split()) for a in self.refs.get("organization_anaphors", [])}
         state_anaphors = {tuple(a.split()) for a in self.refs.get("state_anaphors", [])}
+        military_anaphors = {tuple(a.split()) for a in self.refs.get("military_anaphors", [])}
         pronouns = set(self.refs.get("person_pronouns", {})) | set(self.refs.get("thing_pronouns", [])) \
             | set(self.refs.get("plural_pronouns", []))
         i = 0
@@ -392,8 +393,9 @@ class SentenceReader:
             elif two in anaphors and self.tokens[i + 1].pos_ != "PROPN":
                 found.append(Candidate(i, i + 2, "anaphor"))
                 i += 2
-            elif two in state_anaphors and self.tokens[i + 1].pos_ != "PROPN" and not self._of_what(i + 2):
-                found.append(Candidate(i, i + 2, "anaphor", group_of="state"))
+            elif two in state_anaphors | military_anaphors and self.tokens[i + 1].pos_ != "PROPN" \
+                    and not self._of_what(i + 2):
+                found.append(Candidate(i, i + 2, "anaphor", group_of="state" if two in state_anaphors else "MIL"))
                 i += 2
             elif self.words[i] in pronouns and self.tokens[i].pos_ == "PRON" or self.words[i] in ("his", "its", "their"):
                 found.append(Candidate(i, i + 1, "pronoun"))
@@ -540,11 +542,11 @@ class Resolver:
                 return None
         return None
 
-    def last_of_kind(self, kinds: tuple[str, ...], named: bool = False) -> ActorRef | None:
-        """The latest actor of these kinds; with `named`, one named as a party, not a modifier ("Canadian
-        sanctions")."""
-        return next((s.actor for s in reversed(self.places) if s.actor.kind in kinds and not (named and s.modifier)),
-                    None)
+    def last_of_kind(self, kinds: tuple[str, ...], named: bool = False, sector: str | None = None) -> ActorRef | None:
+        """The latest actor of these kinds (and sector); with `named`, one named as a party, not a modifier
+        ("Canadian sanctions")."""
+        return next((s.actor for s in reversed(self.places) if s.actor.kind in kinds and not (named and s.modifier)
+                     and (sector is None or s.actor.sector == sector)), None)
 
     def office_of(self, ref: ActorRef) -> str | None:
         for seen in reversed(self.people):
@@ -840,7 +842,11 @@ def _resolve_plural(cand, reader, part, resolver: Resolver) -> Mention | None:
 
 
 def _resolve_anaphor(cand, reader, part, resolver: Resolver) -> Mention | None:
-    if cand.group_of == "state":  # "the country" is a state the text has named as a party
+    if cand.group_of == "MIL":  # "the army": the forces of the state whose military was named last
+        ref = resolver.last_of_kind(("state",), named=True, sector="MIL") or \
+            resolver.last_of_kind(("state",), named=True)
+        ref = replace(ref, sector="MIL") if ref else None
+    elif cand.group_of == "state":  # "the country" is a state the text has named as a party
         ref = resolver.last_of_kind(("state",), named=True)
     else:
         ref = resolver.last_of_kind(("organization", "group"))
