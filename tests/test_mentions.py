@@ -147,6 +147,8 @@ def test_the_army_is_the_last_state_unless_of_names_another(resolve):
                        "went on.")
     army = find(mentions, "the army")
     assert (army.actor.code, army.actor.sector) == ("SDN", "MIL")  # the state whose forces were named
+    mentions = resolve("Food reached Darfur in Sudan. Sudan's people are hungry. Egypt offered talks. The army refused.")
+    assert find(mentions, "The army").actor.code == "SDN"  # no forces named: the state talked of most
 
 
 def test_no_kb_means_no_mentions():

@@ -577,6 +577,15 @@ class Resolver:
                 return list(reversed(people)) if len(people) == 2 else []
         return self._salient_states()
 
+    def most_talked_state(self) -> ActorRef | None:
+        """The state talked about most so far (its people count too); recency breaks ties."""
+        seen = [s for s in self.places + self.people if s.actor.code in self.kb.states and not s.modifier]
+        counts: dict[str, int] = {}
+        for s in seen:
+            counts[s.actor.code] = counts.get(s.actor.code, 0) + 1
+        states = _as_states([s.actor for s in reversed(seen)], self.kb)
+        return max(states, key=lambda ref: counts[ref.code], default=None)  # max keeps the first, most recent
+
     def _salient_states(self) -> list[ActorRef]:
         """The two states talked about most so far (their people count too) among those of the last sentences."""
         seen = [s for s in self.places + self.people if s.actor.code in self.kb.states]
@@ -842,9 +851,8 @@ def _resolve_plural(cand, reader, part, resolver: Resolver) -> Mention | None:
 
 
 def _resolve_anaphor(cand, reader, part, resolver: Resolver) -> Mention | None:
-    if cand.group_of == "MIL":  # "the army": the forces of the state whose military was named last
-        ref = resolver.last_of_kind(("state",), named=True, sector="MIL") or \
-            resolver.last_of_kind(("state",), named=True)
+    if cand.group_of == "MIL":  # "the army": the forces of the state whose military was named last, or most talked of
+        ref = resolver.last_of_kind(("state",), named=True, sector="MIL") or resolver.most_talked_state()
         ref = replace(ref, sector="MIL") if ref else None
     elif cand.group_of == "state":  # "the country" is a state the text has named as a party
         ref = resolver.last_of_kind(("state",), named=True)
