@@ -132,6 +132,19 @@ def test_leaving_is_a_withdrawal_but_leaving_people_dead_is_not(code):
         assert "RETREAT" not in [e.type for e in code(text)], text
 
 
+def test_a_verb_joined_to_a_call_addresses_the_same_partner(code):
+    events = code("Turkey's president spoke by phone with his Azerbaijani counterpart and urged calm.")
+    request = only(events, "REQUEST")
+    assert codes(request.actors) == ["TUR"] and codes(request.recipients) == ["AZE"]
+
+
+def test_similar_measures_fall_on_the_side_the_last_ones_did(code):
+    text = ("Japan imposed asset freezes and travel bans on six Myanmar generals on Monday. "
+            "Australia announced similar measures the same day.")
+    sanctions = [e for e in code(text) if e.type == "SANCTION"]
+    assert sorted((codes(e.actors)[0], codes(e.recipients)[0]) for e in sanctions) == [("AUS", "MMR"), ("JPN", "MMR")]
+
+
 def test_previous_sentence_gives_the_date_to_a_past_report(code):
     text = "On Wednesday, Chile's foreign minister met her Argentine counterpart in Santiago. The two signed a water accord."
     events = code(text, "2025-03-14")

@@ -35,6 +35,7 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
     proposers: list[ActorRef] = []  # who made the latest request or offer: a refusal answers them
     last_frame: Frame | None = None  # the sentence before's last event: what "do this" stands for
     meetings: list[Frame] = []  # meetings told so far: who "we" met
+    targets: dict[str, list[ActorRef]] = {}  # type -> who the latest such action fell on: "similar measures"
     for part in parsed:
         index = MentionIndex(part, mentions, speakers, codebook.actor_nouns)
         caption_date = _caption_date(part, document.published)
@@ -52,6 +53,7 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
                 accusers = _answer_accusation(frame, accusers, codebook)
                 accusers = _claimant(frame, index, codebook) or accusers
                 proposers = _answer_proposal(frame, proposers, codebook)
+                _like_before(frame, targets, codebook)
             heads = {f.head.i for f in frames}
             planned = any(f.irrealis == "future" for f in frames)
             forward = _dates(sent, document.published, "future") if planned else None  # once per sentence
@@ -177,6 +179,16 @@ def _answer_proposal(frame: Frame, proposers: list[ActorRef], codebook: Codebook
     if frame.type == "REJECT" and not frame.recipients and obj is not None and obj.lemma_.lower() in nouns:
         frame.recipients = without(proposers, frame.actors)
     return proposers
+
+
+def _like_before(frame: Frame, targets: dict[str, list[ActorRef]], codebook: Codebook) -> None:
+    likeness = codebook.modality.get("likeness_words", frozenset())
+    obj = direct_object(frame.head) if frame.entry.kind == "verb" else frame.head
+    similar = obj is not None and any(c.lower_ in likeness for c in obj.children if c.dep_ == "amod")
+    if not frame.recipients and similar and targets.get(frame.type):
+        frame.recipients = without(targets[frame.type], frame.actors)
+    if frame.recipients:
+        targets[frame.type] = frame.recipients
 
 
 def _answer_accusation(frame: Frame, accusers: list[ActorRef], codebook: Codebook) -> list[ActorRef]:

@@ -74,9 +74,19 @@ def direct_object(tok: Token) -> Token | None:
         found = children(tok, _OBJECTS)
     if not found and tok.lemma_.lower() in _STATIVE_PASSIVES:  # "opposed to French mediation"
         found = prep_objects(tok, "to")
+    if not found:
+        found = _misread_object(tok)
     if not found:  # "supplied Russia with drones": the thing is behind "with"
         return None
     return found[0]
+
+
+def _misread_object(tok: Token) -> list[Token]:
+    """ "imposed asset freezes": a plural noun right after its compound, which the tagger read as a clause
+    ("asset" its subject, "freezes" its verb)."""
+    return [c for c in children(tok, "ccomp") if c.tag_ == "VBZ" and c.i == tok.i + 2
+            and any(s.dep_ == "nsubj" and s.i == tok.i + 1 and s.tag_ == "NN" for s in c.children)
+            and not children(c, {"aux", "dobj", "neg", "advmod"})]
 
 
 def objects_with_conjuncts(obj: Token | None) -> list[Token]:
@@ -607,11 +617,24 @@ def sentence_frames(sent: Span, index: MentionIndex, cb: Codebook) -> list[Frame
     _apply_modality(frames, cb)
     _mark_claims(frames, cb)
     _joint_actions(frames, cb, index)
+    _shared_recipients(frames)
     frames = {i: f for i, f in frames.items() if _reports_event(f, cb)}  # before folding: a frame that
     _add_obligations(sent, frames, index, cb)                           # reports nothing consumes nothing
     _fold_complements(frames, cb, index)
     consumed = _consumed(frames)
     return [f for f in frames.values() if f.head.i not in consumed]
+
+
+def _shared_recipients(frames: dict[int, Frame]) -> None:
+    """ "X spoke with Y and urged restraint": a verb conjoined to another of the same doers, with no one
+    of its own to address, addresses the other's partner."""
+    for frame in frames.values():
+        head = frame.head
+        if frame.recipients or head.dep_ != "conj" or head.pos_ != "VERB" or children(head, {"nsubj", "nsubjpass"}):
+            continue
+        other = frames.get(head.head.i)
+        if other is not None and other.recipients and codes(other.actors) == codes(frame.actors):
+            frame.recipients = list(other.recipients)
 
 
 def _reports_event(frame: Frame, cb: Codebook) -> bool:
