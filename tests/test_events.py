@@ -145,6 +145,11 @@ def test_similar_measures_fall_on_the_side_the_last_ones_did(code):
     assert sorted((codes(e.actors)[0], codes(e.recipients)[0]) for e in sanctions) == [("AUS", "MMR"), ("JPN", "MMR")]
 
 
+def test_offering_to_host_is_an_offer_not_a_gift(code):
+    events = code("Qatar offered to host talks between Ethiopia and Eritrea.")
+    assert "AID" not in [e.type for e in events] and only(events, "AGREE").actors[0].code == "QAT"
+
+
 def test_previous_sentence_gives_the_date_to_a_past_report(code):
     text = "On Wednesday, Chile's foreign minister met her Argentine counterpart in Santiago. The two signed a water accord."
     events = code(text, "2025-03-14")

@@ -229,6 +229,9 @@ def entry_fits(entry: Entry, tok: Token, index: MentionIndex, cb: Codebook) -> b
     if entry.no_result and (children(tok, {"oprd", "acomp"})
                             or any(c.pos_ == "ADJ" for c in children(tok, {"ccomp", "xcomp"}))):
         return False  # "left three dead": a result, not a departure
+    if not entry.modal and obj is None and any(a.lower_ == "to" for x in children(tok, "xcomp")
+                                               for a in children(x, "aux")):
+        return False  # "offered to host talks": a control verb, whose sense is its modal entry's
     if entry.needs_complement and not children(tok, "xcomp"):
         return False  # "ordered the mobilisation": not an order to someone to act
     if entry.subjects and not _subject_sector_in(tok, entry.subjects, index):
