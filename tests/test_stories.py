@@ -59,6 +59,13 @@ def same(ids, a, b):
     return ids[a] == ids[b]
 
 
+def reports_link(con, published_a: str, a: dict, published_b: str, b: dict) -> bool:
+    """Whether two outlets' one-event reports (event fields in `a` and `b`) link into one story."""
+    first = extraction(doc("a", published_a, "A"), [event("a", 1, **a)])
+    second = extraction(doc("b", published_b, "B"), [event("b", 1, **b)])
+    return same(link_all(con, first, second), "a:e1", "b:e1")
+
+
 # ---------- linking ----------
 
 def test_one_summit_meeting_told_by_two_outlets_is_one_story(con):
@@ -89,12 +96,9 @@ def test_caption_date_and_relative_date_in_text_link(con):
 
 
 def test_explicit_dates_a_day_apart_do_not_link_without_strong_support(con):
-    a = extraction(doc("a", "2024-04-26", "A"), [event("a", 1, "CONSULT", [RUS, IRN], date="2024-04-24",
-                                                      text="Officials held consultations.")])
-    b = extraction(doc("b", "2024-04-26", "B"), [event("b", 1, "CONSULT", [RUS, IRN], date="2024-04-25",
-                                                      text="Delegations discussed energy.")])
-    ids = link_all(con, a, b)
-    assert not same(ids, "a:e1", "b:e1")
+    assert not reports_link(
+        con, "2024-04-26", dict(type_="CONSULT", actors=[RUS, IRN], date="2024-04-24", text="Officials held consultations."),
+        "2024-04-26", dict(type_="CONSULT", actors=[RUS, IRN], date="2024-04-25", text="Delegations discussed energy."))
 
 
 def test_publication_date_fallback_may_be_one_day_off(con):
@@ -111,14 +115,10 @@ def test_publication_date_fallback_may_be_one_day_off(con):
 
 
 def test_summit_meeting_and_phone_call_stay_apart(con):
-    meet = extraction(doc("m", "2024-10-24", "A"), [event(
-        "m", 1, "CONSULT", [BELOUSOV, NASIRZADEH], date="2024-10-23", mode="third-party",
-        text="The two defence ministers met on the sidelines of the summit.")])
-    call = extraction(doc("c", "2024-10-24", "B"), [event(
-        "c", 1, "CONSULT", [BELOUSOV, NASIRZADEH], date="2024-10-23", mode="phone",
-        text="The two defence ministers spoke by telephone.")])
-    ids = link_all(con, meet, call)
-    assert not same(ids, "m:e1", "c:e1")
+    talks = dict(type_="CONSULT", actors=[BELOUSOV, NASIRZADEH], date="2024-10-23")
+    assert not reports_link(
+        con, "2024-10-24", dict(talks, mode="third-party", text="The two defence ministers met at the summit."),
+        "2024-10-24", dict(talks, mode="phone", text="The two defence ministers spoke by telephone."))
 
 
 def test_security_chiefs_april_and_september_meetings_stay_apart(con):
@@ -345,21 +345,16 @@ def test_publication_date_fallback_does_not_reach_a_meeting_weeks_earlier(con):
 
 
 def test_two_publication_day_fallbacks_need_more_than_the_same_day(con):
-    a = extraction(doc("a", "2024-10-23", "A"), [event("a", 1, "AGREE", [IRN], date="2024-10-23", date_text=None,
-                                                      text="Tehran proposed a new security commission.")])
-    b = extraction(doc("b", "2024-10-23", "B"), [event("b", 1, "AGREE", [IRN], date="2024-10-23", date_text=None,
-                                                      text="The central bank chief backed a payment system.")])
-    ids = link_all(con, a, b)
-    assert not same(ids, "a:e1", "b:e1")
+    fallback = dict(type_="AGREE", actors=[IRN], date="2024-10-23", date_text=None)
+    assert not reports_link(con, "2024-10-23", dict(fallback, text="Tehran proposed a new security commission."),
+                            "2024-10-23", dict(fallback, text="The central bank chief backed a payment system."))
 
 
 def test_one_shared_leader_is_not_enough_when_the_other_side_differs(con):
-    a = extraction(doc("a", "2024-10-22", "A"), [event("a", 1, "CONSULT", [PUTIN], [AHMADIAN], date="2024-10-22",
-                                                      text="Putin received the security chief.")])
-    b = extraction(doc("b", "2024-10-22", "B"), [event("b", 1, "CONSULT", [PUTIN], [PEZESHKIAN], date="2024-10-22",
-                                                      text="Putin received the president.")])
-    ids = link_all(con, a, b)
-    assert not same(ids, "a:e1", "b:e1")
+    received = dict(type_="CONSULT", actors=[PUTIN], date="2024-10-22")
+    assert not reports_link(
+        con, "2024-10-22", dict(received, recipients=[AHMADIAN], text="Putin received the security chief."),
+        "2024-10-22", dict(received, recipients=[PEZESHKIAN], text="Putin received the president."))
 
 
 def test_a_promise_with_future_aux_links_to_the_reported_pledge_but_not_to_a_denial(con):

@@ -172,13 +172,24 @@ def _claimant(frame: Frame, index: MentionIndex, codebook: Codebook) -> list[Act
 def _answer_proposal(frame: Frame, proposers: list[ActorRef], codebook: Codebook) -> list[ActorRef]:
     """"The RSF turned down that request": a refusal of a request or offer no one is named for answers
     whoever made the latest one."""
-    if frame.type in ("REQUEST", "AGREE") and frame.actors:
+    return _answer(frame, proposers, ("REQUEST", "AGREE"), codebook.modality.get("proposal_nouns", frozenset()))
+
+
+def _answer_accusation(frame: Frame, accusers: list[ActorRef], codebook: Codebook) -> list[ActorRef]:
+    """"Russia and Iran reject all accusations", "Dushanbe rejected that account": a denial of claims
+    answers whoever made the latest one (an accusation, or else the last statement told)."""
+    return _answer(frame, accusers, ("ACCUSE",), codebook.modality.get("claim_nouns", frozenset()))
+
+
+def _answer(frame: Frame, makers: list[ActorRef], making: tuple[str, ...], nouns: frozenset) -> list[ActorRef]:
+    """Who made the latest of these (`making` types) after this frame; a rejection of one of `nouns` with no
+    one named answers them."""
+    if frame.type in making and frame.actors:
         return frame.actors
-    nouns = codebook.modality.get("proposal_nouns", frozenset())
     obj = direct_object(frame.head) if frame.entry.kind == "verb" else None
     if frame.type == "REJECT" and not frame.recipients and obj is not None and obj.lemma_.lower() in nouns:
-        frame.recipients = without(proposers, frame.actors)
-    return proposers
+        frame.recipients = without(makers, frame.actors)
+    return makers
 
 
 def _like_before(frame: Frame, targets: dict[str, list[ActorRef]], codebook: Codebook) -> None:
@@ -189,18 +200,6 @@ def _like_before(frame: Frame, targets: dict[str, list[ActorRef]], codebook: Cod
         frame.recipients = without(targets[frame.type], frame.actors)
     if frame.recipients:
         targets[frame.type] = frame.recipients
-
-
-def _answer_accusation(frame: Frame, accusers: list[ActorRef], codebook: Codebook) -> list[ActorRef]:
-    """"Russia and Iran reject all accusations", "Dushanbe rejected that account": a denial of claims
-    answers whoever made the latest one (an accusation, or else the last statement told)."""
-    if frame.type == "ACCUSE" and frame.actors:
-        return frame.actors
-    claims = codebook.modality.get("claim_nouns", frozenset())
-    obj = direct_object(frame.head) if frame.entry.kind == "verb" else None
-    if frame.type == "REJECT" and not frame.recipients and obj is not None and obj.lemma_.lower() in claims:
-        frame.recipients = without(accusers, frame.actors)
-    return accusers
 
 
 _DOMESTIC_TYPES = {"COERCE", "CONCEDE", "ASSAULT", "PROTEST", "RETREAT", "MOBILIZE", "ACCUSE", "THREATEN"}
