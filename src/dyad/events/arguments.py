@@ -35,7 +35,7 @@ _TARGET_NOUNS = {"target", "targets", "position", "positions", "camp", "camps", 
                  "towns", "city", "cities", "home", "homes", "house", "houses", "building", "buildings",
                  "settlement", "settlements", "area", "areas", "base", "bases", "stronghold", "strongholds", "district", "province", "region",
                  "neighbourhood", "neighborhood", "market", "hospital", "school", "port", "airport"}
-_QUANTITY_NOUNS = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "million", "millions",
+QUANTITY_NOUNS = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "million", "millions",
                    "group", "number", "crowd", "crowds", "scores", "tens", "band", "contingent", "some", "many",
                    "members", "member", "delegation", "representatives", "one", "two", "third", "half", "part",
                    "rest", "most", "all", "each", "batch", "series", "wave"}
@@ -92,7 +92,7 @@ def actors_of(head: Token | None, index: MentionIndex) -> list[ActorRef]:
     """
     if head is None:
         return []
-    if head.lemma_.lower() in _QUANTITY_NOUNS:  # "thousands of demonstrators": the people counted
+    if head.lemma_.lower() in QUANTITY_NOUNS:  # "thousands of demonstrators": the people counted
         counted = [o for p in head.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children]
         if counted:
             head = counted[0]

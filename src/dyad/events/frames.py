@@ -13,7 +13,7 @@ from spacy.tokens import Span, Token
 
 from ..codebook import Codebook, Entry
 from ..records import ActorRef
-from .arguments import MentionIndex, actors_of, codes, distinct, uncoded, without
+from .arguments import QUANTITY_NOUNS, MentionIndex, actors_of, codes, distinct, uncoded, without
 
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _OBJECTS = {"dobj", "obj"}
@@ -198,7 +198,8 @@ def object_matches(entry: Entry, obj: Token | None, verb: Token | None = None) -
                                                                 c.lower_ in entry.objects)
                                      for c in o.children):  # a name after its kind: "the superyacht Amadea"
             return True
-        if any(" " in w and w in phrase for w in entry.objects):
+        written = o.doc[o.left_edge.i:o.right_edge.i + 1].text.lower()  # "sit-in", split by the tokenizer
+        if any(" " in w and w in phrase or "-" in w and w in written for w in entry.objects):
             return True
         # "a memorandum of understanding", "a series of strikes": look one "of" deeper
         for of in prep_objects(o, "of"):
@@ -464,7 +465,8 @@ def verb_frame(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> F
         role_states = [a for o in prep_objects(tok, "as") for a in actors_of(o, index) if a.code]
         if role_states:
             actors = [replace(a, code=role_states[0].code, sector=a.sector or "GOV") for a in actors]
-    if not actors and entry.subject_nouns:  # "protests erupted in Dhaka": the people of the place
+    if not actors and (entry.subject_nouns or entry.type == "PROTEST" and _crowd(subject_of(tok), index)):
+        # "protests erupted in Dhaka", "hundreds rallied in Yerevan": the people of the place
         from .places import place_refs
         actors = [ActorRef(text=subject_of(tok).text, name=f"people of {p.name}", code=p.code, sector="CVL",
                            actor_id=f"group:{p.code}-CVL", kind="group") for p in place_refs(tok, index)[:1]]
@@ -484,6 +486,13 @@ def verb_frame(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> F
         recipients = without(actors_of(direct_object(tok), index), actors)
     return Frame(head=tok, entry=entry, type=plover_type, actors=actors, recipients=recipients,
                  context=clause_context(tok, entry, cb), rule=entry.id, has_subject=not is_passive(tok))
+
+
+def _crowd(subject: Token | None, index: MentionIndex) -> bool:
+    """A subject that is people in number, not named: "hundreds", "crowds", "students", "nurses"."""
+    return subject is not None and subject.pos_ in ("NOUN", "NUM") and (
+        subject.lemma_.lower() in QUANTITY_NOUNS or subject.lemma_.lower() in index.actor_nouns
+        or subject.tag_ == "NNS")
 
 
 def _at_request(tok: Token, index: MentionIndex) -> list[ActorRef]:
@@ -604,7 +613,8 @@ def sentence_frames(sent: Span, index: MentionIndex, cb: Codebook) -> list[Frame
     frames: dict[int, Frame] = {}
     for tok in sent:
         frame = None
-        if (tok.pos_ in ("VERB", "AUX") and tok.dep_ != "amod") or (tok.dep_ == "ROOT" and tok.pos_ != "NOUN"):
+        if (tok.pos_ in ("VERB", "AUX") and tok.dep_ != "amod") or (tok.dep_ == "ROOT" and tok.pos_ != "NOUN") \
+                or _verb_read_as_noun(tok):
             frame = _verb_or_light_frame(tok, index, cb)
         elif tok.pos_ in ("NOUN", "PROPN") and tok.dep_ != "compound":
             entry = match_noun(tok, cb)
@@ -638,6 +648,11 @@ def _shared_recipients(frames: dict[int, Frame]) -> None:
         other = frames.get(head.head.i)
         if other is not None and other.recipients and codes(other.actors) == codes(frame.actors):
             frame.recipients = list(other.recipients)
+
+
+def _verb_read_as_noun(tok: Token) -> bool:
+    """ "Chile and Argentina share intelligence": a root the tagger called a noun, with a subject and an object."""
+    return tok.dep_ == "ROOT" and tok.pos_ == "NOUN" and bool(children(tok, "nsubj")) and bool(children(tok, "dobj"))
 
 
 def _reports_event(frame: Frame, cb: Codebook) -> bool:
