@@ -156,6 +156,9 @@ def test_offering_to_host_is_an_offer_not_a_gift(code):
     ("Ghana and Togo share intelligence on cross-border smuggling.", "COOPERATE", "GHA"),  # "share" read as a noun
     ("Greek and Italian coast guards searched the sea for the missing boat together.", "COOPERATE", "GRC"),
     ("The junta in Guinea handed power to an elected civilian government.", "CONCEDE", "GIN"),
+    ("Pakistan test-fired a cruise missile over the Arabian Sea.", "MOBILIZE", "PAK"),  # "test - fired"
+    ("Poland and Sweden co-produced a new surveillance drone.", "COOPERATE", "POL"),
+    ("Egypt paraded its new air-defence missiles in Cairo.", "MOBILIZE", "EGY"),
 ])
 def test_readings_that_survive_tagger_slips_and_unnamed_crowds(code, text, plover_type, actor):
     event = only(code(text), plover_type)

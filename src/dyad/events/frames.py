@@ -161,6 +161,8 @@ def lemma_candidates(tok: Token) -> list[str]:
     """The tagger's lemma, then forms undone by rule where it erred ("staged" -> "stag")."""
     word, lemma = tok.lower_, tok.lemma_.lower()
     out = [lemma]
+    if tok.i >= 2 and tok.nbor(-1).text == "-" and not tok.nbor(-1).whitespace_ and not tok.nbor(-2).whitespace_:
+        out.insert(0, f"{tok.nbor(-2).lower_}-{lemma}")  # "test-fired", "co-produced": split by the tokenizer
     if word.endswith("ed"):
         out += [word[:-1], word[:-2]] + ([word[:-3]] if len(word) > 4 and word[-3] == word[-4] else [])
     elif word.endswith("ing"):
