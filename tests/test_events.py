@@ -159,6 +159,9 @@ def test_offering_to_host_is_an_offer_not_a_gift(code):
     ("Pakistan test-fired a cruise missile over the Arabian Sea.", "MOBILIZE", "PAK"),  # "test - fired"
     ("Poland and Sweden co-produced a new surveillance drone.", "COOPERATE", "POL"),
     ("Egypt paraded its new air-defence missiles in Cairo.", "MOBILIZE", "EGY"),
+    ("Macron and Scholz spoke by phone about the budget row.", "CONSULT", "FRA"),  # two parties, no "with"
+    ("Indonesia voiced support for Timor-Leste's bid to join ASEAN.", "SUPPORT", "IDN"),
+    ("Russian missiles slammed into Odesa overnight.", "ASSAULT", "RUS"),  # not "slammed" as in criticised
 ])
 def test_readings_that_survive_tagger_slips_and_unnamed_crowds(code, text, plover_type, actor):
     event = only(code(text), plover_type)

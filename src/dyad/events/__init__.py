@@ -235,7 +235,8 @@ def _worth_keeping(frame: Frame) -> bool:
         frame.confidence = min(frame.confidence, 0.3)
         return bool(frame.actors) and (frame.entry.kind == "verb" or "+light:" in frame.rule) \
             and not frame.entry.needs_recipient
-    if frame.entry.needs_recipient and not frame.recipients:
+    if frame.entry.needs_recipient and not frame.recipients \
+            and not (frame.entry.symmetric and len(codes(frame.actors)) > 1):  # "A and B spoke by phone"
         return False
     if frame.entry.needs_partner and not frame.recipients and len(codes(frame.actors)) < 2:
         return False
