@@ -162,6 +162,7 @@ def test_offering_to_host_is_an_offer_not_a_gift(code):
     ("Macron and Scholz spoke by phone about the budget row.", "CONSULT", "FRA"),  # two parties, no "with"
     ("Indonesia voiced support for Timor-Leste's bid to join ASEAN.", "SUPPORT", "IDN"),
     ("Russian missiles slammed into Odesa overnight.", "ASSAULT", "RUS"),  # not "slammed" as in criticised
+    ("Belarusian agents were behind the sabotage of a Polish rail line.", "ASSAULT", "BLR"),  # the clause's doer
 ])
 def test_readings_that_survive_tagger_slips_and_unnamed_crowds(code, text, plover_type, actor):
     event = only(code(text), plover_type)

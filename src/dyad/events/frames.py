@@ -713,7 +713,7 @@ def _noun_is_verb_object(tok: Token, cb: Codebook) -> bool:
 
 
 def _nominal(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> Frame | None:
-    doers = None
+    doers, light = None, None
     # "during a meeting", "at a meeting", "after meeting": the participants are those of the governing clause
     governor = tok.head.head if tok.dep_ in ("pobj", "pcomp") and tok.head.dep_ == "prep" else None
     if governor is not None and governor.pos_ in ("VERB", "AUX", "ADJ"):
@@ -722,10 +722,14 @@ def _nominal(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> Fra
         elif entry.type == "CONSULT":  # only a clause with a stated doer: "signed ... at a meeting"
             if any(c.dep_ in ("nsubj", "nsubjpass") for c in governor.children):
                 doers = actors_of(subject_of(governor), index) + actors_of(direct_object(governor), index)
-        elif governor.lemma_.lower() in cb.modality.get("light_prep_verbs", ()):
+        elif {governor.lemma_.lower(), f"{governor.lemma_.lower()} {tok.head.lower_}"} \
+                & set(cb.modality.get("light_prep_verbs", ())):  # "engaged in", "was behind"
             verb = governor.head if governor.pos_ == "ADJ" else governor
             doers = actors_of(subject_of(verb) or _passive_subject(verb), index)
+            light = verb.lemma_.lower()
     frame = noun_frame(tok, entry, index, cb, doers=doers)
+    if frame is not None and light:  # the clause states the doer: as strong as "carried out the attack"
+        frame.rule = f"{frame.rule}+light:{light}"
     if frame is not None and tok.dep_ == "nsubj" and not frame.recipients and tok.head.pos_ in ("VERB", "AUX"):
         # "sanctions have taken a toll on the country's economy", "the strikes hit Gaza": what they fall on
         verb = tok.head
