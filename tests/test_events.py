@@ -169,6 +169,17 @@ def test_readings_that_survive_tagger_slips_and_unnamed_crowds(code, text, plove
     assert actor is None or actor in codes(event.actors)
 
 
+def test_not_ruling_out_force_is_a_threat_but_not_ruling_out_talks_is_not(code):
+    event = only(code("Azerbaijan did not rule out a ground offensive in Karabakh."), "THREATEN")
+    assert codes(event.actors) == ["AZE"] and event.aux == "hypothetical"
+    assert "THREATEN" not in [e.type for e in code("Azerbaijan did not rule out talks with Armenia.")]
+
+
+def test_sending_a_single_warship_is_a_deployment(code):
+    event = only(code("Italy sent a frigate to the Red Sea on Monday."), "MOBILIZE")
+    assert codes(event.actors) == ["ITA"]
+
+
 def test_previous_sentence_gives_the_date_to_a_past_report(code):
     text = "On Wednesday, Chile's foreign minister met her Argentine counterpart in Santiago. The two signed a water accord."
     events = code(text, "2025-03-14")

@@ -761,6 +761,9 @@ def _apply_modality(frames: dict[int, Frame], cb: Codebook) -> None:
         frame.in_reported = in_reported_speech(tok, cb) is not None
         if frame.entry.modal:
             frame.aux = "negation" if negated and not irrealis else irrealis
+            if frame.type == "REJECT" and frame.aux == "negation" and _hostile_object(tok, cb):
+                # "did not rule out a military operation": keeping force on the table is a threat
+                frame.type, frame.aux, frame.rule = "THREATEN", "hypothetical", f"{frame.rule}>threaten(not ruled out)"
             continue
         base = frame.type
         if irrealis == "future" and not negated_intent and _held_over(tok, cb):
@@ -771,6 +774,12 @@ def _apply_modality(frames: dict[int, Frame], cb: Codebook) -> None:
             frame.aux = "negation"
         if frame.type != base:
             frame.rule = f"{frame.rule}>{frame.type.lower()}({frame.aux or 'negated'})"
+
+
+def _hostile_object(tok: Token, cb: Codebook) -> bool:
+    obj = direct_object(tok)
+    entry = match_noun(obj, cb) if obj is not None else None
+    return entry is not None and entry.type in cb.hostile_types | {"MOBILIZE", "THREATEN"}
 
 
 def _nominalised_verb(noun: Token, index: MentionIndex, cb: Codebook) -> Frame | None:
