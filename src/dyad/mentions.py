@@ -15,6 +15,7 @@ counterpart, pronoun, plural (with ``members``), anaphor ("the bloc").
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from .gazetteer import load_gazetteer
@@ -378,6 +379,7 @@ class SentenceReader:
         anaphors = {tuple(a.split()) for a in self.refs.get("organization_anaphors", [])}
         state_anaphors = {tuple(a.split()) for a in self.refs.get("state_anaphors", [])}
         military_anaphors = {tuple(a.split()) for a in self.refs.get("military_anaphors", [])}
+        state_or_military = state_anaphors | military_anaphors
         pronouns = set(self.refs.get("person_pronouns", {})) | set(self.refs.get("thing_pronouns", [])) \
             | set(self.refs.get("plural_pronouns", []))
         i = 0
@@ -393,7 +395,7 @@ class SentenceReader:
             elif two in anaphors and self.tokens[i + 1].pos_ != "PROPN":
                 found.append(Candidate(i, i + 2, "anaphor"))
                 i += 2
-            elif two in state_anaphors | military_anaphors and self.tokens[i + 1].pos_ != "PROPN" \
+            elif two in state_or_military and self.tokens[i + 1].pos_ != "PROPN" \
                     and not self._of_what(i + 2):
                 found.append(Candidate(i, i + 2, "anaphor", group_of="state" if two in state_anaphors else "MIL"))
                 i += 2
@@ -579,24 +581,23 @@ class Resolver:
 
     def most_talked_state(self) -> ActorRef | None:
         """The state talked about most so far (its people count too); recency breaks ties."""
-        seen = [s for s in self.places + self.people if s.actor.code in self.kb.states and not s.modifier]
-        counts: dict[str, int] = {}
-        for s in seen:
-            counts[s.actor.code] = counts.get(s.actor.code, 0) + 1
+        seen = [s for s in self._states_seen() if not s.modifier]
+        counts = Counter(s.actor.code for s in seen)
         states = _as_states([s.actor for s in reversed(seen)], self.kb)
         return max(states, key=lambda ref: counts[ref.code], default=None)  # max keeps the first, most recent
 
     def _salient_states(self) -> list[ActorRef]:
         """The two states talked about most so far (their people count too) among those of the last sentences."""
-        seen = [s for s in self.places + self.people if s.actor.code in self.kb.states]
-        seen.sort(key=lambda s: s.sentence)
-        counts: dict[str, int] = {}
-        for s in seen:
-            counts[s.actor.code] = counts.get(s.actor.code, 0) + 1
+        seen = sorted(self._states_seen(), key=lambda s: s.sentence)
+        counts = Counter(s.actor.code for s in seen)
         recent = _as_states([s.actor for s in reversed(seen) if self.sentence - s.sentence <= 2 and not s.modifier],
                             self.kb)
         ranked = sorted(recent, key=lambda ref: -counts[ref.code])[:2]  # stable: recency breaks ties
         return ranked if len(ranked) == 2 else []
+
+    def _states_seen(self) -> list[Seen]:
+        """Every mention so far of a state or of a person of one."""
+        return [s for s in self.places + self.people if s.actor.code in self.kb.states]
 
 
 def _distinct(refs) -> list[ActorRef]:

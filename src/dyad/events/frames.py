@@ -723,7 +723,7 @@ def _nominal(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> Fra
             if any(c.dep_ in ("nsubj", "nsubjpass") for c in governor.children):
                 doers = actors_of(subject_of(governor), index) + actors_of(direct_object(governor), index)
         elif {governor.lemma_.lower(), f"{governor.lemma_.lower()} {tok.head.lower_}"} \
-                & set(cb.modality.get("light_prep_verbs", ())):  # "engaged in", "was behind"
+                & cb.modality.get("light_prep_verbs", frozenset()):  # "engaged in", "was behind"
             verb = governor.head if governor.pos_ == "ADJ" else governor
             doers = actors_of(subject_of(verb) or _passive_subject(verb), index)
             light = verb.lemma_.lower()
