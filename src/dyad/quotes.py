@@ -319,7 +319,7 @@ def subject_of(verb: Token) -> Token | None:
             objects = [c for c in child.children if c.dep_ == "pobj"]
             if objects:
                 return objects[0]
-    if verb.dep_ in CLIMB_DEPS and verb.head is not verb:
+    if verb.dep_ in CLIMB_DEPS and verb.head.i != verb.i:
         return subject_of(verb.head)
     before = verb.doc[verb.i - 1] if verb.i > 0 else None
     if before is not None and before.pos_ in ("PROPN", "PRON") and verb.dep_ == "ROOT":

@@ -369,7 +369,7 @@ def _nearest_head(tok: Token, heads: set[int]) -> int | None:
 def _anchor(tok: Token, heads: set[int]) -> Token:
     """The clause a date belongs to: its nearest ancestor that is a coded predicate or a verb."""
     cur = tok
-    while cur.i not in heads and cur.pos_ not in ("VERB", "AUX") and cur.head is not cur:
+    while cur.i not in heads and cur.pos_ not in ("VERB", "AUX") and cur.head.i != cur.i:
         cur = cur.head
     return cur
 

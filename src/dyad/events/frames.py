@@ -290,7 +290,7 @@ def match_noun(tok: Token, cb: Codebook) -> Entry | None:
 def in_reported_speech(tok: Token, cb: Codebook) -> Token | None:
     """The reporting verb `tok` hangs from ("said that ...", "..., he said"), if any."""
     cur = tok
-    while cur.dep_ in ("ccomp", "conj", "xcomp", "advcl", "acomp") and cur.head is not cur:
+    while cur.dep_ in ("ccomp", "conj", "xcomp", "advcl", "acomp") and cur.head.i != cur.i:
         head = cur.head
         if head.lemma_.lower() in cb.reporting_verbs and cur.dep_ == "ccomp":
             return head
@@ -546,7 +546,7 @@ def _sufferer(noun: Token, cb: Codebook) -> Token | None:
         head = node.head
         if head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in verbs and node.dep_ in ("dobj", "pobj", "prep"):
             return head
-        if head is node:
+        if head.i == node.i:
             break
         node = head
     return None

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Validates real-news gold files: keys, PLOVER types, codes, dates and evidence offsets.
+
+Usage: check_gold.py [GOLD_FILE ...]   (default: every file under gold/)
+Prints one line per problem and exits 1 when there is any. Reads the article texts from
+../shared/corpus/guardian/articles.jsonl to check the offsets.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ARTICLES = HERE.parents[1].parent / "shared" / "corpus" / "guardian" / "articles.jsonl"
+TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
+         "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
+KEYS = {"id", "doc", "type", "alt_types", "mode", "context", "actors", "recipients", "symmetric", "date",
+        "location", "aux", "core", "cluster", "people", "evidence"}
+AUX = {None, "future", "hypothetical", "negation", "historical"}
+CODE = re.compile(r"^[A-Z][A-Z0-9-]*$")
+DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def articles() -> dict[str, dict]:
+    if not ARTICLES.exists():
+        sys.exit(f"no articles at {ARTICLES}: the shared corpus is needed")
+    return {row["id"]: row for row in map(json.loads, ARTICLES.read_text().splitlines())}
+
+
+def problems_in(path: Path, texts: dict[str, dict]) -> list[str]:
+    out = []
+    for n, line in enumerate(path.read_text().splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path.name}:{n}"
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            out.append(f"{where}: not JSON ({exc.msg})")
+            continue
+        out += [f"{where}: {p}" for p in row_problems(row, texts)]
+    return out
+
+
+def row_problems(row: dict, texts: dict[str, dict]) -> list[str]:
+    found = []
+    if set(row) != KEYS:
+        found.append(f"keys differ: missing {sorted(KEYS - set(row))}, unknown {sorted(set(row) - KEYS)}")
+        return found
+    if row["type"] not in TYPES or not set(row["alt_types"]) <= TYPES:
+        found.append(f"unknown type in {row['type']!r} / {row['alt_types']!r}")
+    for side in ("actors", "recipients"):
+        bad = [c for c in row[side] if not isinstance(c, str) or not CODE.match(c)]
+        if bad:
+            found.append(f"{side}: codes must be capitals ({bad})")
+    if row["symmetric"] and row["recipients"]:
+        found.append("symmetric events keep every party in actors and no recipients")
+    if row["date"] is not None and not DATE.match(str(row["date"])):
+        found.append(f"date {row['date']!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    if row["aux"] not in AUX:
+        found.append(f"aux {row['aux']!r} is not one of {sorted(a for a in AUX if a)} or null")
+    if not isinstance(row["core"], bool) or not isinstance(row["context"], list):
+        found.append("core must be true/false and context a list")
+    article = texts.get(row["doc"])
+    ev = row["evidence"]
+    if article is None:
+        found.append(f"no article {row['doc']!r}")
+    elif not (isinstance(ev, dict) and set(ev) == {"start", "end"}):
+        found.append("evidence must be {start, end} offsets only (no text)")
+    elif not (0 <= ev["start"] < ev["end"] <= len(article["text"])):
+        found.append(f"evidence offsets {ev} outside the article ({len(article['text'])} chars)")
+    return found
+
+
+def main(argv: list[str]) -> int:
+    paths = [Path(p) for p in argv] or sorted((HERE / "gold").glob("*.events.jsonl"))
+    texts = articles()
+    problems = [p for path in paths for p in problems_in(path, texts)]
+    print("\n".join(problems) or f"ok: {len(paths)} files")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
