@@ -118,7 +118,7 @@ def _placed_anywhere(head: Token, index: MentionIndex, sector: str | None) -> Ac
     """An uncoded group whose phrase places it ("parties to the conflict in Iraq"): coded by that state."""
     for tok in head.subtree:
         for mention in index.on_token(tok):
-            if mention.actor.kind == "state" and mention.how in ("place", "capital", "name") and tok is not head:
+            if mention.actor.kind == "state" and mention.how in ("place", "capital", "name") and tok.i != head.i:
                 text = head.doc[head.left_edge.i:head.right_edge.i + 1].text
                 return ActorRef(text=text, name=f"{head.lemma_} ({mention.actor.name})", code=mention.actor.code,
                                 sector=sector, actor_id=f"group:{mention.actor.code}-{sector or 'CVL'}", kind="group")

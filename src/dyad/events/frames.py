@@ -317,7 +317,7 @@ def is_question(tok: Token, cb: Codebook) -> bool:
     """Inside "whether ...", "how ...", "if ...": the text asks or supposes rather than reports."""
     marks = cb.modality.get("question_marks", frozenset())
     for node in [tok, *tok.ancestors]:
-        if node.dep_ in ("ccomp", "advcl", "xcomp", "pcomp", "csubj") or node is tok:
+        if node.dep_ in ("ccomp", "advcl", "xcomp", "pcomp", "csubj") or node.i == tok.i:
             if any(c.dep_ in ("mark", "advmod") and c.lower_ in marks and c.i < node.i for c in node.children):
                 return True
         if node.dep_ == "ROOT":
@@ -441,7 +441,7 @@ def subjects_of(tok: Token) -> list[Token]:
     first = subject_of(tok)
     if first is None:
         return []
-    extra = [c for c in tok.children if c.dep_ == "nsubj" and c is not first and c.lower_ not in _RELATIVE_PRONOUNS]
+    extra = [c for c in tok.children if c.dep_ == "nsubj" and c.i != first.i and c.lower_ not in _RELATIVE_PRONOUNS]
     return [first] + extra
 
 
