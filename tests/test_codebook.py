@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from dyad.codebook import PLOVER_TYPES, load_codebook
+from dyad.events.codebook import PLOVER_TYPES, load_codebook
 
 
 def test_every_plover_type_has_a_score_and_entries():

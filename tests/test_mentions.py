@@ -2,8 +2,8 @@
 knowledge base are invented)."""
 import pytest
 
-from dyad.kb import load_kb
-from dyad.mentions import resolve_mentions
+from dyad.actors.knowledge import load_kb
+from dyad.actors.mentions import resolve_mentions
 from dyad.nlp import load_nlp, parse
 from dyad.records import Document, Segment
 

@@ -1,11 +1,11 @@
 """The actor registry: records from one document's mentions, and records merged across documents."""
 import pytest
 
-from dyad.kb import load_kb
-from dyad.mentions import resolve_mentions
+from dyad.actors.knowledge import load_kb
+from dyad.actors.mentions import resolve_mentions
 from dyad.nlp import load_nlp, parse
 from dyad.records import ActorRecord, Document, Role, Segment
-from dyad.registry import merge_records, records_from_mentions
+from dyad.actors.registry import merge_records, records_from_mentions
 
 
 @pytest.fixture(scope="module")

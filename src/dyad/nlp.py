@@ -46,7 +46,7 @@ def model_name() -> str:
 def load_nlp(kb_key: str = "default") -> Language:
     """The spaCy pipeline with the knowledge base's entity ruler added (cached per process)."""
     nlp = spacy.load(model_name())
-    from . import kb as kb_module  # local import: kb imports nothing from here
+    from .actors import knowledge as kb_module  # local import: knowledge imports nothing from here
 
     add_entity_ruler = getattr(kb_module, "add_entity_ruler", None)
     if add_entity_ruler is not None:

@@ -1,32 +1,102 @@
-"""The core library entry point: a Document in, an Extraction (plain records) out."""
+"""The core library entry point: a Document in, an Extraction (plain records) out.
+
+The data flow of DESIGN.md is an explicit, ordered list of stages. Each stage is a function that reads what
+earlier stages left on a `Work` (one document in progress) and adds its own part. A test or a user swaps a
+stage by name: ``Pipeline(stages=replace_stage(DEFAULT_STAGES, "facts", my_facts))``.
+"""
 from __future__ import annotations
 
-from .records import Document, Extraction
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .records import Document, Extraction, Mention, Quote, Segment
+
+
+@dataclass
+class Work:
+    """One document on its way through the stages. `parsed` holds spaCy objects and never leaves here."""
+    document: Document
+    segments: list[Segment] = field(default_factory=list)
+    parsed: list[Any] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    extraction: Extraction | None = None
+
+    def result(self) -> Extraction:
+        if self.extraction is None:
+            self.extraction = Extraction(document=self.document, segments=self.segments, mentions=self.mentions,
+                                         quotes=self.quotes)
+        return self.extraction
+
+
+Stage = tuple[str, Callable[["Pipeline", Work], None]]
+
+
+def clean_stage(pipeline: Pipeline, work: Work) -> None:
+    from .clean import segment
+    work.segments = segment(work.document)
+
+
+def nlp_stage(pipeline: Pipeline, work: Work) -> None:
+    from .nlp import parse
+    work.parsed = parse(work.document.text, work.segments, pipeline.nlp)
+
+
+def mentions_stage(pipeline: Pipeline, work: Work) -> None:
+    from .actors.mentions import resolve_mentions
+    work.mentions = resolve_mentions(work.parsed, work.document, pipeline.kb)
+
+
+def quotes_stage(pipeline: Pipeline, work: Work) -> None:
+    from .quotes import extract_quotes
+    work.quotes = extract_quotes(work.parsed, work.mentions, work.document)
+
+
+def events_stage(pipeline: Pipeline, work: Work) -> None:
+    from .events import extract_events
+    work.result().events = extract_events(work.parsed, work.mentions, work.document, pipeline.codebook,
+                                          quotes=work.quotes)
+
+
+def facts_stage(pipeline: Pipeline, work: Work) -> None:
+    from .facts import extract_facts
+    work.result().facts = extract_facts(work.parsed, work.document)
+
+
+def registry_stage(pipeline: Pipeline, work: Work) -> None:
+    from .actors.registry import records_from_mentions
+    work.result().actors = records_from_mentions(work.mentions, work.document, pipeline.kb)
+
+
+DEFAULT_STAGES: tuple[Stage, ...] = (
+    ("clean", clean_stage), ("nlp", nlp_stage), ("mentions", mentions_stage), ("quotes", quotes_stage),
+    ("events", events_stage), ("facts", facts_stage), ("registry", registry_stage),
+)
+
+
+def replace_stage(stages: tuple[Stage, ...] | list[Stage], name: str, run: Callable[[Pipeline, Work], None]
+                  ) -> list[Stage]:
+    """The same stages with the one called `name` replaced by `run` (an error if there is none)."""
+    if name not in {n for n, _ in stages}:
+        raise KeyError(f"no stage {name!r}; stages are {[n for n, _ in stages]}")
+    return [(n, run if n == name else fn) for n, fn in stages]
 
 
 class Pipeline:
     """Reads one document at a time. Holds the loaded models and knowledge, nothing per document."""
 
-    def __init__(self, kb_key: str = "default"):
-        from . import codebook, kb, nlp
+    def __init__(self, kb_key: str = "default", stages: tuple[Stage, ...] | list[Stage] = DEFAULT_STAGES):
+        from .actors.knowledge import load_kb
+        from .events.codebook import load_codebook
+        from .nlp import load_nlp
 
-        self.kb = kb.load_kb(kb_key)
-        self.nlp = nlp.load_nlp(kb_key)
-        self.codebook = codebook.load_codebook()
+        self.kb = load_kb(kb_key)
+        self.nlp = load_nlp(kb_key)
+        self.codebook = load_codebook()
+        self.stages = list(stages)
 
     def extract(self, document: Document) -> Extraction:
-        from . import clean, events, facts, mentions, nlp, quotes, registry
-
-        segments = clean.segment(document)
-        parsed = nlp.parse(document.text, segments, self.nlp)
-        found = mentions.resolve_mentions(parsed, document, self.kb)
-        said = quotes.extract_quotes(parsed, found, document)
-        return Extraction(
-            document=document,
-            segments=segments,
-            mentions=found,
-            events=events.extract_events(parsed, found, document, self.codebook, quotes=said),
-            quotes=said,
-            facts=facts.extract_facts(parsed, document),
-            actors=registry.records_from_mentions(found, document, self.kb),
-        )
+        work = Work(document)
+        for _name, run in self.stages:
+            run(self, work)
+        return work.result()

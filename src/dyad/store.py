@@ -275,7 +275,7 @@ def extraction_rows(extraction: Extraction) -> dict[str, list[dict[str, Any]]]:
 def merge_actor_records(old: ActorRecord, new: ActorRecord) -> ActorRecord:
     """The registry's merge where it exists; otherwise keep the old record and union the lists."""
     try:
-        from .registry import merge_records
+        from .actors.registry import merge_records
     except ImportError:
         return _union_records(old, new)
     return merge_records(old, new)

@@ -10,12 +10,14 @@ from datetime import date as Date
 
 from spacy.tokens import Span, Token
 
-from ..codebook import Codebook
+from .codebook import Codebook
 from ..nlp import Parsed
 from ..records import ActorRef, Document, Event, Mention, Quote
 from .arguments import MentionIndex, actors_of, codes, distinct, without
-from .frames import (Frame, direct_object, headline_frame, in_reported_speech, modality, sentence_frames,
-                     subject_of)
+from .frames import Frame
+from .modality import in_reported_speech, modality
+from .passes import headline_frame, sentence_frames
+from .syntax import direct_object, subject_of
 from .places import attribution_of, consult_mode, location_of, place_refs
 
 # Types that need only one party to be meaningful (a protest, a mobilisation, a ceasefire).

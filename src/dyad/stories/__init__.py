@@ -10,9 +10,9 @@ import json
 import duckdb
 
 from ..records import Extraction
-from . import facts as _facts
+from . import figures as _facts
 from . import link as _link
-from . import quotes as _quotes
+from . import quote_links as _quotes
 from . import summary as _summary
 from .config import StoryConfig, load_config
 from .schema import EVENT_COLUMNS, FACT_COLUMNS, QUOTE_COLUMNS, ensure_tables, forget_document, insert_rows, \

@@ -31,7 +31,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from ..records import ActorRef, Event, Extraction
-from . import dates
+from . import date_math as dates
 from .config import StoryConfig, normalise_name
 from .schema import EVENT_COLUMNS, lookup
 from .text import content_words, jaccard, overlap, words

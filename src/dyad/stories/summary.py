@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from . import dates
+from . import date_math as dates
 from .config import StoryConfig, load_config, normalise_name
 from .schema import EVENT_COLUMNS, QUOTE_COLUMNS
 

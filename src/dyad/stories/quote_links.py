@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 
 from ..records import Extraction, Quote
-from . import dates
+from . import date_math as dates
 from .config import StoryConfig
 from .schema import QUOTE_COLUMNS, lookup
 from .text import overlap, words
