@@ -20,10 +20,10 @@ from .passes import headline_frame, sentence_frames
 from .syntax import direct_object, subject_of
 from .places import attribution_of, consult_mode, location_of, place_refs
 
-# Types that need only one party to be meaningful (a protest, a mobilisation, a ceasefire).
-_ONE_PARTY_TYPES = {"PROTEST", "MOBILIZE", "RETREAT", "CONCEDE", "AGREE", "REJECT", "THREATEN", "REQUEST",
-                    "ACCUSE", "SUPPORT", "COERCE", "ASSAULT", "SANCTION", "AID", "COOPERATE", "CONSULT"}
 HISTORICAL_AFTER_DAYS = 365
+# A twin is looked for among this many earlier events of the same type and parties (a bound for documents
+# that repeat one event thousands of times; ordinary articles have a handful).
+MAX_TWIN_CANDIDATES = 200
 
 
 def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Document, codebook: Codebook,
@@ -245,7 +245,7 @@ def _worth_keeping(frame: Frame) -> bool:
     nominal = frame.entry.kind == "noun" and "+light:" not in frame.rule
     if nominal and len(participants) < 2 and frame.type not in ("PROTEST", "MOBILIZE"):
         return False  # a nominal event with one party is usually background ("the war", "sanctions")
-    return frame.type in _ONE_PARTY_TYPES or len(participants) > 1
+    return True  # every PLOVER type is meaningful with one coded party (a protest, a ceasefire, a threat)
 
 
 def _event(frame: Frame, sent: Span, part: Parsed, index: MentionIndex, document: Document,
@@ -312,23 +312,31 @@ def _deduplicate(events: list[Event], lemmas: dict[str, str], kinds: dict[str, s
     """One happening told twice in a document (title and body, caption and text) is one event: same type
     and participants, and dates that agree (an undated telling agrees with any)."""
     kept: list[Event] = []
+    # only events of one type, party set and claim status can be twins: compare inside those buckets, so a
+    # document of thousands of events is not compared pairwise
+    buckets: dict[tuple, list[Event]] = {}
     # of two tellings keep the one that states its date, then the one that names a recipient
     for event in sorted(events, key=lambda e: (e.date is None, e.date_text is None, not e.recipients,
                                                -e.confidence)):
-        twin = next((k for k in kept if _same_happening(k, event, lemmas, kinds)), None)
+        bucket = buckets.setdefault(_twin_key(event), [])
+        twin = next((k for k in bucket[-MAX_TWIN_CANDIDATES:] if _same_happening(k, event, lemmas, kinds)), None)
         if twin is None:
             kept.append(event)
+            bucket.append(event)
         elif event.evidence["start"] != twin.evidence["start"]:
             twin.retold.append(event.evidence)  # kept as evidence too: other outlets may word it so
     return sorted(kept, key=lambda e: e.evidence["start"])
+
+
+def _twin_key(event: Event) -> tuple:
+    return event.type, frozenset(codes(event.actors) | codes(event.recipients)), event.alleged
 
 
 _RETELLING = {"title", "caption"}  # a headline or a photo caption retells what the body reports
 
 
 def _same_happening(a: Event, b: Event, lemmas: dict[str, str], kinds: dict[str, str]) -> bool:
-    parties = lambda e: frozenset(codes(e.actors) | codes(e.recipients))  # noqa: E731
-    if a.type != b.type or parties(a) != parties(b) or a.alleged != b.alleged:
+    if _twin_key(a) != _twin_key(b):
         return False
     same_sentence = a.evidence["start"] == b.evidence["start"]
     # "Iran thanked Russia for supporting Iran": two events, opposite directions. Within one sentence a

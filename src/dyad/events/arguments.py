@@ -54,11 +54,22 @@ class MentionIndex:
         lo, hi = parsed.segment.start, parsed.segment.end
         self.mentions = [m for m in mentions if m.start < hi and m.end > lo]
         self.quote_speakers = quote_speakers or []  # [(start, end, ActorRef)] of direct quotes
+        self._by_token = self._token_map(parsed, self.mentions)
+
+    @staticmethod
+    def _token_map(parsed: Parsed, mentions: list[Mention]) -> dict[int, list[Mention]]:
+        """Token index -> the mentions overlapping it, built once (a lookup per token must not scan them all)."""
+        doc, lo = parsed.doc, parsed.segment.start
+        out: dict[int, list[Mention]] = {}
+        for mention in mentions:
+            span = doc.char_span(max(mention.start - lo, 0), min(mention.end - lo, len(doc.text)),
+                                 alignment_mode="expand")
+            for tok in span if span is not None else ():
+                out.setdefault(tok.i, []).append(mention)
+        return out
 
     def on_token(self, token: Token) -> list[Mention]:
-        start = self.parsed.offset(token.idx)
-        end = start + len(token.text)
-        return [m for m in self.mentions if m.start < end and m.end > start]
+        return list(self._by_token.get(token.i, ()))
 
     def speaker_at(self, token: Token) -> ActorRef | None:
         pos = self.parsed.offset(token.idx)

@@ -102,18 +102,20 @@ def headline_frame(sent: Span, index: MentionIndex, cb: Codebook) -> dict[int, F
     """Headlines drop articles and the tagger misreads their verbs ("Egypt, Greece stage joint drills"):
     in a sentence with no verb, a word the codebook knows as a verb, with the parties named before it as
     doers and those after it as recipients."""
+    last_at: dict[str, int] = {}  # word or lemma -> its last position: "is X after tok" without rescanning
+    for t in sent:
+        last_at[t.lemma_.lower()] = last_at[t.lower_] = t.i
+    named = [t.i for t in sent if index.on_token(t)]
     for tok in sent:
-        if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "ADV"):
-            continue
-        after = {t.lemma_.lower() for t in sent if t.i > tok.i} | {t.lower_ for t in sent if t.i > tok.i}
+        if tok.pos_ not in ("NOUN", "PROPN", "ADJ", "ADV") or not named or tok.i <= named[0]:
+            continue  # a headline's verb follows its doers
         for base in lemma_candidates(tok):
-            entry = next((e for e in cb.verb_entries(base) if not e.objects or e.objects & after), None)
+            entry = next((e for e in cb.verb_entries(base)
+                          if not e.objects or any(last_at.get(o, -1) > tok.i for o in e.objects)), None)
             if entry is None:
                 continue
             before = distinct([a for t in sent if t.i < tok.i for m in index.on_token(t) for a in ([m.actor] + m.members)])
             later = distinct([a for t in sent if t.i > tok.i for m in index.on_token(t) for a in ([m.actor] + m.members)])
-            if not before:
-                continue
             return {tok.i: Frame(head=tok, entry=entry, type=entry.type, actors=before,
                                  recipients=without(later, before), context=set(entry.context),
                                  rule=f"{entry.id}>headline", confidence=0.5, has_subject=True,
