@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from dyad.events.codebook import PLOVER_TYPES, load_codebook
+from dyad.datafiles import DataFileError
+from dyad.events.codebook import load_codebook
+from dyad.plover import TYPES as PLOVER_TYPES
+from dyad.plover import score
 
 
 def test_every_plover_type_has_a_score_and_entries():
     book = load_codebook()
-    assert set(book.types) == set(PLOVER_TYPES)
+    assert all(isinstance(score(t), float) for t in PLOVER_TYPES) and len(PLOVER_TYPES) == 16
     covered = {entry.type for entry in book.entries.values()}
     assert covered == set(PLOVER_TYPES)
     assert book.score("ASSAULT") < book.score("REQUEST") < book.score("AGREE") < book.score("AID")
@@ -17,7 +20,7 @@ def test_every_plover_type_has_a_score_and_entries():
 def test_words_that_yaml_would_read_as_booleans_stay_words():
     book = load_codebook()
     assert "on" in book.entries["sanction.impose"].recipient
-    assert "no" in book.modality["negators"]
+    assert "no" in book.modality.negators
 
 
 def test_more_specific_entries_are_tried_first():
@@ -41,3 +44,36 @@ def test_an_unknown_type_is_refused_with_the_entry_named(tmp_path):
     bad.write_text("verbs:\n  - {id: mine.bad, lemma: frobnicate, type: BEFRIEND}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="mine.bad"):
         load_codebook(str(bad))
+
+
+def test_a_misspelt_key_is_an_error_naming_file_entry_and_key(tmp_path):
+    bad = tmp_path / "typo.yaml"
+    bad.write_text("verbs:\n  - {id: mine.walkout, lemma: walk, type: PROTEST, subject_sectors: [LAB]}\n",
+                   encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"typo.yaml: verbs\[0\] \(id mine.walkout\): unknown key 'subject_sectors'"):
+        load_codebook(str(bad))
+
+
+def test_a_wrong_value_type_is_an_error(tmp_path):
+    bad = tmp_path / "flag.yaml"
+    bad.write_text("verbs:\n  - {id: mine.flag, lemma: snub, type: REJECT, symmetric: [yes]}\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"flag.yaml: verbs\[0\] \(id mine.flag\)\.symmetric"):
+        load_codebook(str(bad))
+
+
+def test_the_packaged_codebook_follows_its_schema():
+    load_codebook.cache_clear()
+    assert load_codebook().entries  # loads through the schema; a misspelt key in the file would raise
+
+
+@pytest.mark.parametrize("text, unwanted", [
+    ("Israeli warplanes struck in southern Lebanon on Monday.", "PROTEST"),  # a strike by jets is no walkout
+    ("Turkey reviewed its options.", "CONSULT"),  # reviewing alone is no consultation
+    ("Pakistani jets struck targets in eastern Afghanistan on Friday.", "PROTEST"),
+    ("Brazil reviewed its trade policy.", "CONSULT"),
+])
+def test_entries_keep_their_conditions(pipeline, text, unwanted):
+    from dyad.records import Document
+
+    events = pipeline.extract(Document(id="t", text=text, published="2024-03-04")).events
+    assert unwanted not in {e.type for e in events}

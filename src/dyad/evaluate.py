@@ -27,10 +27,9 @@ from typing import Any, Callable
 
 import yaml
 
+from .plover import TYPES as PLOVER_TYPES
 from .records import ActorRef, Document, Event
 
-PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-                "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
 NONE = "NONE"
 
 Predict = Callable[[str], list[Event]]

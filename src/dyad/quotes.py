@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 
-import yaml
 from spacy.tokens import Span, Token
 
+from . import lexicon
+from .datafiles import read_data
 from .records import ActorRef, Document, Mention, Quote
+from .schemas import QuotesFile
 
 PAIRS = {"“": "”", '"': '"', "‘": "’", "'": "'"}
 APOSTROPHE_LIKE = {"’", "'"}
@@ -30,8 +31,9 @@ FULL_QUOTE_WORDS = 4
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> dict:
-    raw = yaml.safe_load(resources.files("dyad").joinpath("data/quotes.yaml").read_text(encoding="utf-8"))
-    return {key: set(v.lower() for v in values) for key, values in raw.items()}
+    raw = read_data("quotes.yaml", QuotesFile)
+    words = {key: set(v.lower() for v in values) for key, values in raw.items()}
+    return words | {"reporting_verbs": set(lexicon.reporting_verbs("quotes"))}
 
 
 @dataclass

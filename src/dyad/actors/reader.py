@@ -4,10 +4,12 @@ In: a spaCy sentence and the knowledge base. Out: `Candidate` spans (names, titl
 pronouns, plural phrases) with the syntactic facts resolution needs (subject? modifier? inside a quote?).
 """
 from __future__ import annotations
+
 from dataclasses import dataclass, field, replace
+
+from .. import lexicon
 from .gazetteer import load_gazetteer
 from .knowledge import Entry, KnowledgeBase, Title
-
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 
@@ -15,7 +17,7 @@ SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 NAME_SLOT_LABELS = {"", "PERSON", "ORG", "NORP", "GPE", "FAC", "LOC"}
 
 
-JOINERS = {"and", ",", "&", "as well as"}
+JOINERS = lexicon.words("joiners")
 
 
 QUOTE_CHARS = '"“”'
@@ -24,7 +26,7 @@ QUOTE_CHARS = '"“”'
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 
 
-PLACE_PREPS = {"in", "at", "near", "from", "outside", "into", "around"}
+PLACE_PREPS = lexicon.place_prepositions("place_not_actor")
 
 
 @dataclass

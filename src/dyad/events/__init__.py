@@ -10,15 +10,16 @@ from datetime import date as Date
 
 from spacy.tokens import Span, Token
 
-from .codebook import Codebook
+from ..lexicon import words
 from ..nlp import Parsed
 from ..records import ActorRef, Document, Event, Mention, Quote
 from .arguments import MentionIndex, actors_of, codes, distinct, without
+from .codebook import Codebook
 from .frames import Frame
 from .modality import in_reported_speech, modality
 from .passes import headline_frame, sentence_frames
-from .syntax import direct_object, subject_of
 from .places import attribution_of, consult_mode, location_of, place_refs
+from .syntax import direct_object, subject_of, subjects_of
 
 HISTORICAL_AFTER_DAYS = 365
 # A twin is looked for among this many earlier events of the same type and parties (a bound for documents
@@ -56,6 +57,8 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
                 accusers = _claimant(frame, index, codebook) or accusers
                 proposers = _answer_proposal(frame, proposers, codebook)
                 _like_before(frame, targets, codebook)
+            # a partner may come from the discourse ("we" met them): judged after the passes that find one
+            frames = [f for f in frames if _has_partner_if_needed(f)]
             heads = {f.head.i for f in frames}
             planned = any(f.irrealis == "future" for f in frames)
             forward = _dates(sent, document.published, "future") if planned else None  # once per sentence
@@ -98,7 +101,7 @@ def _imply_domestic_target(frame: Frame, index: MentionIndex) -> None:
                                      " implied)", code=code, sector=sector, actor_id=f"state:{code}", kind="state")]
 
 
-_PRO_OBJECTS = {"this", "that", "it", "so", "same"}
+_PRO_OBJECTS = words("event_pro_objects")
 
 
 def _pro_verb_frame(sent: Span, last: Frame, codebook: Codebook) -> Frame | None:
@@ -174,13 +177,13 @@ def _claimant(frame: Frame, index: MentionIndex, codebook: Codebook) -> list[Act
 def _answer_proposal(frame: Frame, proposers: list[ActorRef], codebook: Codebook) -> list[ActorRef]:
     """"The RSF turned down that request": a refusal of a request or offer no one is named for answers
     whoever made the latest one."""
-    return _answer(frame, proposers, ("REQUEST", "AGREE"), codebook.modality.get("proposal_nouns", frozenset()))
+    return _answer(frame, proposers, ("REQUEST", "AGREE"), codebook.modality.proposal_nouns)
 
 
 def _answer_accusation(frame: Frame, accusers: list[ActorRef], codebook: Codebook) -> list[ActorRef]:
     """"Russia and Iran reject all accusations", "Dushanbe rejected that account": a denial of claims
     answers whoever made the latest one (an accusation, or else the last statement told)."""
-    return _answer(frame, accusers, ("ACCUSE",), codebook.modality.get("claim_nouns", frozenset()))
+    return _answer(frame, accusers, ("ACCUSE",), codebook.modality.claim_nouns)
 
 
 def _answer(frame: Frame, makers: list[ActorRef], making: tuple[str, ...], nouns: frozenset) -> list[ActorRef]:
@@ -195,7 +198,7 @@ def _answer(frame: Frame, makers: list[ActorRef], making: tuple[str, ...], nouns
 
 
 def _like_before(frame: Frame, targets: dict[str, list[ActorRef]], codebook: Codebook) -> None:
-    likeness = codebook.modality.get("likeness_words", frozenset())
+    likeness = codebook.modality.likeness_words
     obj = direct_object(frame.head) if frame.entry.kind == "verb" else frame.head
     similar = obj is not None and any(c.lower_ in likeness for c in obj.children if c.dep_ == "amod")
     if not frame.recipients and similar and targets.get(frame.type):
@@ -240,12 +243,20 @@ def _worth_keeping(frame: Frame) -> bool:
     if frame.entry.needs_recipient and not frame.recipients \
             and not (frame.entry.symmetric and len(codes(frame.actors)) > 1):  # "A and B spoke by phone"
         return False
-    if frame.entry.needs_partner and not frame.recipients and len(codes(frame.actors)) < 2:
-        return False
     nominal = frame.entry.kind == "noun" and "+light:" not in frame.rule
     if nominal and len(participants) < 2 and frame.type not in ("PROTEST", "MOBILIZE"):
         return False  # a nominal event with one party is usually background ("the war", "sanctions")
     return True  # every PLOVER type is meaningful with one coded party (a protest, a ceasefire, a threat)
+
+
+def _has_partner_if_needed(frame: Frame) -> bool:
+    """An entry that needs a second party ("discussed", "set up a joint commission") has a recipient or
+    plural doers: several actors, or a plural or coordinated subject ("the ministers discussed")."""
+    if not frame.entry.needs_partner or frame.recipients or len(codes(frame.actors)) > 1:
+        return True
+    subjects = subjects_of(frame.head)
+    return len(subjects) > 1 or any(s.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in s.children)
+                                     for s in subjects)
 
 
 def _event(frame: Frame, sent: Span, part: Parsed, index: MentionIndex, document: Document,

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from spacy.tokens import Token
 
+from ..lexicon import place_prepositions, words
 from ..nlp import Parsed
 from ..records import ActorRef, Mention
 
@@ -18,28 +19,18 @@ _LEAVES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "prep", "punc
            "npadvmod", "advmod", "csubj"}
 _KEEP_PREPS = {"of", "between"}
 # Speech-act nouns whose "from" phrase names their author: "a proposal from the Foreign Ministry".
-_AUTHORED_NOUNS = {"demand", "demands", "request", "requests", "proposal", "proposals", "offer", "offers", "call",
-                   "calls", "invitation", "appeal", "pressure", "plea", "ultimatum", "message", "letter", "report",
-                   "reports", "statement", "study", "inquiry", "commission", "review", "audit", "decision"}
-_PLACE_PREPS = {"in", "from", "near", "at", "outside"}
+_AUTHORED_NOUNS = words("authored_nouns")
+_PLACE_PREPS = place_prepositions("target_place")
 # Roles whose "for"/"at" phrase names the body they speak for: "a spokesperson for India's foreign ministry".
-_ROLE_NOUNS = {"spokesperson", "spokesman", "spokeswoman", "official", "officials", "representative",
-               "representatives", "envoy", "ambassador", "minister", "head", "chief", "secretary", "member",
-               "members", "adviser", "advisor", "commander", "director", "president", "leader", "leaders"}
+_ROLE_NOUNS = words("role_nouns")
 _NAMED_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
 _NOT_ACTORS = {"DATE", "TIME", "ORDINAL", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "LAW", "WORK_OF_ART",
                "LANGUAGE", "EVENT"}
 # Things attacked, seized or restricted that stand for the people of the place they are in
 # ("targets in Jericho", "settlements in the Gaza Strip").
-_TARGET_NOUNS = {"target", "targets", "position", "positions", "camp", "camps", "village", "villages", "town",
-                 "towns", "city", "cities", "home", "homes", "house", "houses", "building", "buildings",
-                 "settlement", "settlements", "area", "areas", "base", "bases", "stronghold", "strongholds", "district", "province", "region",
-                 "neighbourhood", "neighborhood", "market", "hospital", "school", "port", "airport"}
-QUANTITY_NOUNS = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "million", "millions",
-                   "group", "number", "crowd", "crowds", "scores", "tens", "band", "contingent", "some", "many",
-                   "members", "member", "delegation", "representatives", "one", "two", "third", "half", "part",
-                   "rest", "most", "all", "each", "batch", "series", "wave"}
-_FIRST_PERSON = {"we", "us", "our", "ours", "ourselves"}
+_TARGET_NOUNS = words("target_nouns")
+QUANTITY_NOUNS = words("quantity_nouns")
+_FIRST_PERSON = words("first_person")
 # A person is more specific than a body of the same state, which is more specific than the state.
 _SPECIFICITY = {"person": 3, "organization": 2, "group": 2, "state": 1}
 

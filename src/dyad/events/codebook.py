@@ -8,13 +8,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
-import yaml
+from .. import lexicon, plover
+from ..datafiles import check, read_data
+from ..schemas import CodebookFile, UserCodebookFile
 
-PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-                "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
 # Aliases kept for readability in the data file: each names the object's subtree.
 _OBJECT_SOURCES = {"poss_obj": "dobj", "dobj_owner": "dobj"}
 
@@ -55,14 +53,42 @@ class Entry:
                 + 2 * bool(self.objects_kind))
 
 
+@dataclass(frozen=True)
+class Modality:
+    """The modality word lists of codebook.yaml (see `dyad.schemas.ModalitySpec` for what each holds)."""
+    future_aux: frozenset[str]
+    hypothetical_aux: frozenset[str]
+    would: str
+    intent_heads: frozenset[str]
+    future_adverbs: frozenset[str]
+    conditional_threat: frozenset[str]
+    obligation_aux: frozenset[str]
+    negators: frozenset[str]
+    denial_heads: frozenset[str]
+    force_nouns: frozenset[str]
+    joint_adjectives: frozenset[str]
+    partner_nouns: frozenset[str]
+    undergo_verbs: frozenset[str]
+    awaiting_verbs: frozenset[str]
+    retaliation_markers: frozenset[str]
+    intent_nouns: frozenset[str]
+    no_event_complements: frozenset[str]
+    light_prep_verbs: frozenset[str]
+    claim_nouns: frozenset[str]
+    likeness_words: frozenset[str]
+    proposal_nouns: frozenset[str]
+    question_marks: frozenset[str]
+    joint_markers: frozenset[str]
+    nominalisations: dict[str, str] = field(default_factory=dict)  # noun -> the verb it is made from
+
+
 @dataclass
 class Codebook:
-    types: dict[str, dict]
     verbs: dict[str, list[Entry]]
     nouns: dict[str, list[Entry]]
     light_verbs: frozenset[str]
     reporting_verbs: frozenset[str]
-    modality: dict
+    modality: Modality
     contexts: dict[str, frozenset[str]]
     irrealis: dict[str, str]
     negated_intent: dict[str, str]
@@ -72,7 +98,7 @@ class Codebook:
     entries: dict[str, Entry] = field(default_factory=dict)
 
     def score(self, plover_type: str) -> float:
-        return float(self.types.get(plover_type, {}).get("score", 0.0))
+        return plover.score(plover_type)
 
     def verb_entries(self, lemma: str) -> list[Entry]:
         return self.verbs.get(lemma, [])
@@ -107,8 +133,6 @@ def _as_list(value) -> list:
 def _entries(raw: dict, kind: str) -> list[Entry]:
     out = []
     for lemma in _as_list(raw["lemma"]):
-        if raw["type"] not in PLOVER_TYPES:
-            raise ValueError(f"codebook entry {raw['id']}: unknown PLOVER type {raw['type']!r}")
         out.append(Entry(
             id=raw["id"], kind=kind, lemma=str(lemma).lower(), type=raw["type"], mode=raw.get("mode"),
             context=tuple(_as_list(raw.get("context"))),
@@ -139,45 +163,37 @@ def _index(entries: list[Entry]) -> dict[str, list[Entry]]:
     return index
 
 
-class _WordLoader(yaml.SafeLoader):
-    """YAML 1.1 reads on/off/yes/no as booleans; in a word list they are words ("sanctions on X")."""
-
-
-_WordLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _read(path: Path | str) -> dict:
-    with open(path, encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=_WordLoader) or {}
-
-
 def _merge(base: dict, extra: dict) -> dict:
     merged = dict(base)
     for key, value in extra.items():
         if key in ("verbs", "nouns"):
             merged[key] = list(base.get(key, [])) + list(value)
+        elif key == "modality":
+            merged[key] = {**base.get(key, {}), **value}
         else:
             merged[key] = value
     return merged
 
 
+def _modality(raw: dict, nominalisations: dict[str, str]) -> Modality:
+    lists = {k: (v if isinstance(v, str) else frozenset(v)) for k, v in raw.items()}
+    return Modality(**lists, nominalisations=dict(nominalisations))
+
+
 @lru_cache(maxsize=4)
 def load_codebook(extra: str | None = None) -> Codebook:
-    raw = _read(resources.files("dyad") / "data" / "codebook.yaml")
+    """The packaged codebook, plus the user's file named by DYAD_CODEBOOK and `extra` (validated alike)."""
+    raw = read_data("codebook.yaml", CodebookFile)
     for path in filter(None, (os.environ.get("DYAD_CODEBOOK"), extra)):
-        raw = _merge(raw, _read(path))
+        raw = _merge(raw, read_data(path, UserCodebookFile, user=True))
+    check(raw, CodebookFile, "codebook (packaged and user files together)")
     verbs = [e for r in raw.get("verbs", []) for e in _entries(r, "verb")]
     nouns = [e for r in raw.get("nouns", []) for e in _entries(r, "noun")]
-    modality = raw.get("modality", {})
     return Codebook(
-        types=raw["types"], verbs=_index(verbs), nouns=_index(nouns),
+        verbs=_index(verbs), nouns=_index(nouns),
         light_verbs=frozenset(raw.get("light_verbs", [])),
-        reporting_verbs=frozenset(raw.get("reporting_verbs", [])),
-        modality={k: (frozenset(v) if isinstance(v, list) else v) for k, v in modality.items()
-                  if k != "nominalisations"} | {"nominalisations": raw.get("nominalisations", {})},
+        reporting_verbs=lexicon.reporting_verbs("events"),
+        modality=_modality(raw["modality"], raw.get("nominalisations", {})),
         contexts={k: frozenset(v) for k, v in raw.get("contexts", {}).items()},
         irrealis=raw.get("irrealis", {}), negated_intent=raw.get("negated_intent", {}),
         cooperative_types=frozenset(raw.get("cooperative_types", [])),

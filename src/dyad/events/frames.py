@@ -5,14 +5,41 @@ or a nominal event ("a telephone conversation between the two ministers").
 In: a token, its matched codebook entry, the sentence's mentions. Out: a `Frame` (actors, recipients, context).
 """
 from __future__ import annotations
+
 from dataclasses import dataclass, field, replace
+
 from spacy.tokens import Token
-from .codebook import Codebook, Entry
+
 from ..records import ActorRef
-from .arguments import QUANTITY_NOUNS, MentionIndex, actors_of, codes, distinct, uncoded, without
-from .matching import is_actorish, joint_action, match_noun, match_verb, object_matches, verb_of_noun
+from .arguments import (
+    QUANTITY_NOUNS,
+    MentionIndex,
+    actors_of,
+    codes,
+    distinct,
+    uncoded,
+    without,
+)
+from .codebook import Codebook, Entry
+from .matching import (
+    is_actorish,
+    joint_action,
+    match_noun,
+    match_verb,
+    object_matches,
+    verb_of_noun,
+)
 from .modality import in_reported_speech, undergoing_verb
-from .syntax import children, direct_object, is_passive, objects_with_conjuncts, passive_subject, prep_objects, subject_of, subjects_of
+from .syntax import (
+    children,
+    direct_object,
+    is_passive,
+    objects_with_conjuncts,
+    passive_subject,
+    prep_objects,
+    subject_of,
+    subjects_of,
+)
 
 
 @dataclass
@@ -283,7 +310,7 @@ def nominal(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> Fram
             if any(c.dep_ in ("nsubj", "nsubjpass") for c in governor.children):
                 doers = actors_of(subject_of(governor), index) + actors_of(direct_object(governor), index)
         elif {governor.lemma_.lower(), f"{governor.lemma_.lower()} {tok.head.lower_}"} \
-                & cb.modality.get("light_prep_verbs", frozenset()):  # "engaged in", "was behind"
+                & cb.modality.light_prep_verbs:  # "engaged in", "was behind"
             verb = governor.head if governor.pos_ == "ADJ" else governor
             doers = actors_of(subject_of(verb) or passive_subject(verb), index)
             light = verb.lemma_.lower()

@@ -3,13 +3,25 @@
 In: a token, the sentence's mentions and the codebook. Out: a codebook `Entry` or None.
 """
 from __future__ import annotations
+
 from spacy.tokens import Token
-from .codebook import Codebook, Entry
+
+from ..lexicon import words
 from .arguments import MentionIndex, actors_of
-from .syntax import COMPLETING_PREPS, OBJECTS, children, direct_object, lemma_candidates, lemma_phrase, objects_with_conjuncts, prep_objects, subject_of
+from .codebook import Codebook, Entry
+from .syntax import (
+    COMPLETING_PREPS,
+    OBJECTS,
+    children,
+    direct_object,
+    lemma_candidates,
+    lemma_phrase,
+    objects_with_conjuncts,
+    prep_objects,
+    subject_of,
+)
 
-
-LEAVING = {"leave", "depart", "quit", "exit"}
+LEAVING = words("leaving_verbs")
 
 
 def object_matches(entry: Entry, obj: Token | None, verb: Token | None = None) -> bool:
@@ -117,7 +129,7 @@ def match_noun(tok: Token, cb: Codebook) -> Entry | None:
 
 def joint_action(tok: Token, cb: Codebook) -> Entry | None:
     """Any action done "jointly" or "together" by several parties is material cooperation."""
-    markers = cb.modality.get("joint_markers", frozenset())
+    markers = cb.modality.joint_markers
     if any(c.dep_ == "advmod" and c.lower_ in markers for c in tok.children):
         return cb.entries.get("cooperate.cooperate")
     return None
@@ -137,7 +149,7 @@ def hostile_object(tok: Token, cb: Codebook) -> bool:
 def verb_of_noun(noun: Token, cb: Codebook) -> str | None:
     """The codebook verb a noun is made from: listed nominalisations, then "-ing" forms ("the scrapping")."""
     word = noun.lower_
-    listed = cb.modality.get("nominalisations", {})
+    listed = cb.modality.nominalisations
     if word in listed:
         return listed[word]
     if word.endswith("ing") and len(word) > 5:

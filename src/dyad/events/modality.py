@@ -4,10 +4,12 @@ In: a predicate token (or the frames of a sentence) and the codebook. Out: aux/i
 `apply_modality` turns promised or refused acts into the commitment PLOVER codes (AGREE, THREATEN, REJECT).
 """
 from __future__ import annotations
+
 from spacy.tokens import Token
-from .codebook import Codebook
+
 from ..records import ActorRef
 from .arguments import MentionIndex, actors_of
+from .codebook import Codebook
 from .syntax import direct_object, subject_of
 
 
@@ -28,7 +30,7 @@ def in_reported_speech(tok: Token, cb: Codebook) -> Token | None:
 
 
 def _intent_noun(tok: Token, cb: Codebook) -> Token | None:
-    nouns = cb.modality.get("intent_nouns", frozenset())
+    nouns = cb.modality.intent_nouns
     head = tok.head
     if tok.dep_ == "pcomp" and head.dep_ == "prep":
         head = head.head
@@ -39,7 +41,7 @@ def _intent_noun(tok: Token, cb: Codebook) -> Token | None:
 
 def is_question(tok: Token, cb: Codebook) -> bool:
     """Inside "whether ...", "how ...", "if ...": the text asks or supposes rather than reports."""
-    marks = cb.modality.get("question_marks", frozenset())
+    marks = cb.modality.question_marks
     for node in [tok, *tok.ancestors]:
         if node.dep_ in ("ccomp", "advcl", "xcomp", "pcomp", "csubj") or node.i == tok.i:
             if any(c.dep_ in ("mark", "advmod") and c.lower_ in marks and c.i < node.i for c in node.children):
@@ -53,19 +55,19 @@ def modality(tok: Token, cb: Codebook) -> tuple[str | None, bool, bool]:
     """(irrealis, negated, negated_intent) of a predicate."""
     m = cb.modality
     irrealis = None
-    negated = any(c.dep_ == "neg" or c.lower_ in m["negators"] and c.dep_ in ("neg", "advmod", "det")
+    negated = any(c.dep_ == "neg" or c.lower_ in m.negators and c.dep_ in ("neg", "advmod", "det")
                   for c in tok.children)
     reported = in_reported_speech(tok, cb) is not None
     for c in tok.children:
         word = c.lower_
         if c.dep_ in ("aux", "auxpass"):
-            if word in m["future_aux"] or c.lemma_.lower() in m["future_aux"]:
+            if word in m.future_aux or c.lemma_.lower() in m.future_aux:
                 irrealis = "future"
             elif word == "would":
                 irrealis = "future" if reported else "hypothetical"
-            elif word in m["hypothetical_aux"]:
+            elif word in m.hypothetical_aux:
                 irrealis = irrealis or "hypothetical"
-        if c.dep_ == "advmod" and word in m["future_adverbs"] and tok.tag_ not in ("VBD", "VBN"):
+        if c.dep_ == "advmod" and word in m.future_adverbs and tok.tag_ not in ("VBD", "VBN"):
             irrealis = irrealis or "future"
     if irrealis is None and tok.dep_ == "xcomp" and tok.head.pos_ in ("VERB", "AUX"):
         irrealis = modality(tok.head, cb)[0]  # "will help train", "could try to sign"
@@ -80,7 +82,7 @@ def modality(tok: Token, cb: Codebook) -> tuple[str | None, bool, bool]:
     while cur.dep_ in ("xcomp", "acl") or (cur.dep_ == "ccomp" and cur.head.pos_ == "ADJ"):
         head = cur.head
         lemma = head.lemma_.lower()
-        if lemma in m["intent_heads"]:
+        if lemma in m.intent_heads:
             irrealis = irrealis or "future"
             head_irrealis, head_neg, _ = modality(head, cb) if head.pos_ != "NOUN" else (None, False, False)
             if head_neg:
@@ -90,7 +92,7 @@ def modality(tok: Token, cb: Codebook) -> tuple[str | None, bool, bool]:
         if head.pos_ == "ADJ" and head.dep_ == "acomp":
             head = head.head
         cur = head
-        if lemma in m["denial_heads"]:
+        if lemma in m.denial_heads:
             negated_intent = True
     if negated and irrealis:
         negated_intent = True
@@ -100,7 +102,7 @@ def modality(tok: Token, cb: Codebook) -> tuple[str | None, bool, bool]:
 def undergoing_verb(noun: Token, cb: Codebook) -> Token | None:
     """The verb whose subject undergoes the nominal event: "faces (the prospect of) an attack", "braces for
     a strike", "fears sanctions"."""
-    verbs = cb.modality.get("undergo_verbs", frozenset())
+    verbs = cb.modality.undergo_verbs
     node = noun
     for _ in range(3):  # the noun, "the prospect of" the noun, "for" the noun
         head = node.head
@@ -114,7 +116,7 @@ def undergoing_verb(noun: Token, cb: Codebook) -> Token | None:
 
 def held_over(tok: Token, cb: Codebook) -> bool:
     """"will withdraw its troops unless ...": an action promised on a condition is a threat."""
-    markers = cb.modality.get("conditional_threat", frozenset())
+    markers = cb.modality.conditional_threat
     return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in markers for m in c.children)
                for c in tok.children)
 
@@ -122,11 +124,11 @@ def held_over(tok: Token, cb: Codebook) -> bool:
 def awaited(noun: Token, cb: Codebook) -> bool:
     """"faces Israeli retaliation", "braces for an attack", "fears sanctions": expected, not yet done."""
     sufferer = undergoing_verb(noun, cb)
-    return sufferer is not None and sufferer.lemma_.lower() in cb.modality.get("awaiting_verbs", frozenset())
+    return sufferer is not None and sufferer.lemma_.lower() in cb.modality.awaiting_verbs
 
 
 def under_intent_noun(tok: Token, cb: Codebook) -> bool:
-    nouns = cb.modality.get("intent_nouns", frozenset())
+    nouns = cb.modality.intent_nouns
     return tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in nouns
 
 
@@ -139,12 +141,12 @@ def promised_noun(tok: Token) -> bool:
 
 def rules_out_force(tok: Token, cb: Codebook) -> bool:
     obj = direct_object(tok)
-    force = cb.modality.get("force_nouns", frozenset())
+    force = cb.modality.force_nouns
     return obj is not None and any(t.lemma_.lower() in force for t in obj.subtree)
 
 
 def condition_subjects(tok: Token, cb: Codebook, index: MentionIndex) -> list[ActorRef]:
-    marks = cb.modality.get("conditional_threat", frozenset()) | {"if"}
+    marks = cb.modality.conditional_threat | {"if"}
     for node in [tok, *tok.subtree]:
         inverted = any(a.dep_ == "aux" and a.lower_ in ("should", "were", "had") and a.i < node.i and
                        any(c.dep_ == "nsubj" and c.i > a.i for c in node.children) for a in node.children)

@@ -5,13 +5,44 @@ once, with the complement's recipient and context; reporting verbs ("said", "tol
 In: a sentence span, its mentions, the codebook. Out: frames keyed by head token index.
 """
 from __future__ import annotations
+
 from spacy.tokens import Span
-from .codebook import Codebook
+
 from .arguments import MentionIndex, actors_of, codes, distinct, without
-from .frames import Frame, clause_context, nominal, nominalised_verb, verb_or_light_frame
-from .matching import LEAVING, hostile_object, hostile_verb, match_noun, noun_is_verb_object
-from .modality import awaited, condition_subjects, held_over, in_reported_speech, is_question, modality, promised_noun, rules_out_force, under_intent_noun
-from .syntax import children, complement_heads, lemma_candidates, prep_objects, subject_of, verb_read_as_noun
+from .codebook import Codebook
+from .frames import (
+    Frame,
+    clause_context,
+    nominal,
+    nominalised_verb,
+    verb_or_light_frame,
+)
+from .matching import (
+    LEAVING,
+    hostile_object,
+    hostile_verb,
+    match_noun,
+    noun_is_verb_object,
+)
+from .modality import (
+    awaited,
+    condition_subjects,
+    held_over,
+    in_reported_speech,
+    is_question,
+    modality,
+    promised_noun,
+    rules_out_force,
+    under_intent_noun,
+)
+from .syntax import (
+    children,
+    complement_heads,
+    lemma_candidates,
+    prep_objects,
+    subject_of,
+    verb_read_as_noun,
+)
 
 
 def sentence_frames(sent: Span, index: MentionIndex, cb: Codebook) -> list[Frame]:
@@ -63,7 +94,7 @@ def _reports_event(frame: Frame, cb: Codebook) -> bool:
         comps = [c for c in complement_heads(frame.head) if c.pos_ in ("VERB", "AUX")]
         if frame.entry.needs_complement and not children(frame.head, "xcomp"):
             return False  # "trade declined", not "declined to attend"; "told AFP", not "told them to leave"
-        if comps and all(c.lemma_.lower() in cb.modality.get("no_event_complements", ()) for c in comps):
+        if comps and all(c.lemma_.lower() in cb.modality.no_event_complements for c in comps):
             return False  # "refused to comment"
     return True
 
@@ -126,7 +157,7 @@ def headline_frame(sent: Span, index: MentionIndex, cb: Codebook) -> dict[int, F
 def _retaliations(sent: Span, frames: dict[int, Frame], index: MentionIndex, cb: Codebook) -> None:
     """"an attack by Israel in retaliation for a missile attack launched against its rival": the attack
     retaliated for ran the other way, from the one now threatened to the one who threatens."""
-    markers = cb.modality.get("retaliation_markers", frozenset())
+    markers = cb.modality.retaliation_markers
     for tok in sent:
         entry = match_noun(tok, cb) if tok.pos_ == "NOUN" and tok.i not in frames else None
         if entry is None or entry.type != "ASSAULT" or tok.dep_ != "pobj" or tok.head.lower_ not in ("for", "to"):
@@ -144,7 +175,7 @@ def _retaliations(sent: Span, frames: dict[int, Frame], index: MentionIndex, cb:
 def _joint_actions(frames: dict[int, Frame], cb: Codebook, index: MentionIndex) -> None:
     """"Dutch and Belgian police rounded up 30 suspects in coordinated raids": what several parties do
     together against a third is their cooperation."""
-    markers = cb.modality.get("joint_markers", frozenset()) | cb.modality.get("joint_adjectives", frozenset())
+    markers = cb.modality.joint_markers | cb.modality.joint_adjectives
     for frame in frames.values():
         if frame.entry.kind != "verb" or len(codes(frame.actors)) < 2 or frame.type == "COOPERATE":
             continue
@@ -152,7 +183,7 @@ def _joint_actions(frames: dict[int, Frame], cb: Codebook, index: MentionIndex) 
         if any(t.lower_ in markers for t in clause) and frame.type in cb.hostile_types | {"AID"}:
             frame.type, frame.symmetric = "COOPERATE", True
             frame.rule = f"{frame.rule}>cooperate(joint)"
-    partner_nouns = cb.modality.get("partner_nouns", frozenset())
+    partner_nouns = cb.modality.partner_nouns
     for frame in frames.values():  # "arrested the ring in cooperation with Spanish police"
         if frame.entry.kind != "verb" or frame.type not in cb.hostile_types | {"AID", "RETREAT"}:
             continue
@@ -167,7 +198,7 @@ def _joint_actions(frames: dict[int, Frame], cb: Codebook, index: MentionIndex) 
 
 def _mark_claims(frames: dict[int, Frame], cb: Codebook) -> None:
     """An act inside "an allegation that ...", "reports that ..." is claimed, not established."""
-    nouns = cb.modality.get("claim_nouns", frozenset())
+    nouns = cb.modality.claim_nouns
     for frame in frames.values():
         child = frame.head
         for node in frame.head.ancestors:
@@ -221,7 +252,7 @@ def _fold_complements(frames: dict[int, Frame], cb: Codebook, index: MentionInde
 
 def _add_obligations(sent: Span, frames: dict[int, Frame], index: MentionIndex, cb: Codebook) -> None:
     """"X said Libya must hand over the suspects": a demand by X on Libya (REQUEST)."""
-    obligation = cb.modality["obligation_aux"]
+    obligation = cb.modality.obligation_aux
     for tok in sent:
         if tok.lemma_.lower() not in cb.reporting_verbs or tok.i in frames:
             continue

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from ..lexicon import place_prepositions, words
 from .arguments import MentionIndex, codes
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
-_PLACE_PREPS = {"in", "at", "near", "outside", "inside"}
-_PHONE = {"telephone", "phone", "call", "videoconference", "video"}
-_MULTILATERAL = {"summit", "sidelines", "forum", "conference", "assembly"}
-_REPORT_LEMMAS = {"report", "say", "quote", "cite"}
-_MEDIA_WORDS = {"agency", "news", "newspaper", "daily", "television", "tv", "radio", "broadcaster", "outlet",
-                "channel", "media", "press", "wire"}
+_PLACE_PREPS = place_prepositions("event_location")
+_PHONE = words("phone_words")
+_MULTILATERAL = words("multilateral_words")
+_REPORT_LEMMAS = words("report_lemmas")
+_MEDIA_WORDS = words("media_words")
 
 
 def location_of(head: Token, sent: Span) -> str | None:

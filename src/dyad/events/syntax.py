@@ -3,8 +3,10 @@
 In: spaCy tokens. Out: tokens and lemma strings. Knows nothing of the codebook or of actors.
 """
 from __future__ import annotations
+
 from spacy.tokens import Token
 
+from ..lexicon import words
 
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 
@@ -15,28 +17,25 @@ OBJECTS = {"dobj", "obj"}
 _COMPLEMENTS = {"xcomp", "ccomp"}
 
 
-_RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+_RELATIVE_PRONOUNS = words("relative_pronouns")
 
 
-COMPLETING_PREPS = {"on", "as", "to", "into", "onto", "under"}
+COMPLETING_PREPS = words("completing_prepositions")
 
 
-_STATIVE_PASSIVES = {"oppose", "commit", "dedicate", "determine", "prepare", "involve", "engage", "resolve",
-                     "poise", "set"}
+_STATIVE_PASSIVES = words("stative_passives")
 
 
 # parsed as prepositions at times, or standing apart from the verb: "handed 29 suspects over", "called ... for"
-_PARTICLES = {"out", "off", "back", "down", "up", "away", "over", "for", "with", "against", "into", "onto",
-              "behind", "alongside"}
+_PARTICLES = words("particles")
 
 
 # Objects that are feelings or statements, not parties: "expressed gratitude to X for ..."
-_ABSTRACT_OBJECTS = {"gratitude", "thanks", "appreciation", "support", "concern", "hope", "regret", "condolences"}
+_ABSTRACT_OBJECTS = words("abstract_objects")
 
 
 # Verbs whose object, not subject, does what the complement says ("urged Iraq to cooperate").
-_OBJECT_CONTROL = {"urge", "ask", "call", "press", "force", "order", "tell", "invite", "encourage", "persuade",
-                   "allow", "help", "remind", "require", "compel", "pressure", "demand", "request", "implore"}
+_OBJECT_CONTROL = words("object_control_verbs")
 
 
 def children(tok: Token, deps: set[str] | str) -> list[Token]:

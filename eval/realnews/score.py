@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Scores dyad on a split of the real-news annotation set, with the seed scorer's matching.
+
+Usage: score.py --split {train,dev,test} [--dyad .venv/bin/dyad] [--keep DIR] [--json]
+
+Writes the split's articles (from ../shared/corpus/guardian) as a JSONL corpus, runs `dyad ingest` and
+`dyad export events` into a temporary folder, turns the gold's offsets into seeds-format gold (evidence
+text cut from the article at run time, never stored), and runs ../shared/eval/score_seeds.py on both.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+SHARED = ROOT.parent / "shared"
+ARTICLES = SHARED / "corpus" / "guardian" / "articles.jsonl"
+SCORER = SHARED / "eval" / "score_seeds.py"
+
+
+def split_ids(split: str) -> list[str]:
+    return json.loads((HERE / "splits.json").read_text())["splits"][split]
+
+
+def articles(ids: list[str]) -> list[dict]:
+    if not ARTICLES.exists():
+        sys.exit(f"no articles at {ARTICLES}: the shared corpus is needed")
+    wanted = set(ids)
+    return [row for row in map(json.loads, ARTICLES.read_text().splitlines()) if row["id"] in wanted]
+
+
+def seeds_format_gold(rows: list[dict]) -> list[dict]:
+    """Gold lines as score_seeds.py reads them: evidence as text, cut from the article."""
+    out = []
+    for article in rows:
+        path = HERE / "gold" / f"{article['id']}.events.jsonl"
+        if not path.exists():
+            continue
+        for line in path.read_text().splitlines():
+            if line.strip():
+                gold = json.loads(line)
+                span = gold["evidence"]
+                out.append({**gold, "evidence": article["text"][span["start"]:span["end"]]})
+    return out
+
+
+def run(split: str, dyad: str, workdir: Path, as_json: bool) -> int:
+    rows = articles(split_ids(split))
+    corpus = workdir / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"id": r["id"], "published": r["published"], "outlet": r["outlet"],
+                                          "text": r["text"]}) + "\n" for r in rows))
+    db, exports, gold_dir = workdir / "store.duckdb", workdir / "export", workdir / "gold"
+    exports.mkdir(exist_ok=True)
+    gold_dir.mkdir(exist_ok=True)
+    subprocess.run([dyad, "ingest", str(corpus), "--db", str(db)], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([dyad, "export", "events", "--db", str(db), "-o", str(exports / "events.jsonl")],
+                   check=True, stdout=subprocess.DEVNULL)
+    gold = seeds_format_gold(rows)
+    (gold_dir / "seeds.events.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold))
+    print(f"split {split}: {len(rows)} articles, {len(gold)} gold events "
+          f"({sum(g['core'] for g in gold)} core)", file=sys.stderr)
+    args = [sys.executable, str(SCORER), str(exports), "--gold", str(gold_dir)] + (["--json"] if as_json else [])
+    return subprocess.run(args).returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--split", choices=("train", "dev", "test"), required=True)
+    ap.add_argument("--dyad", default=str(ROOT / ".venv" / "bin" / "dyad"))
+    ap.add_argument("--keep", type=Path, help="keep the store, exports and gold in this folder")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        return run(args.split, args.dyad, args.keep, args.json)
+    with tempfile.TemporaryDirectory() as tmp:
+        return run(args.split, args.dyad, Path(tmp), args.json)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

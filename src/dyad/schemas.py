@@ -1,0 +1,338 @@
+"""The shape of every data file under ``dyad/data/`` (and of the user's codebook and actor files).
+
+One model per file; every mapping forbids keys it does not know, so a misspelt key is an error naming the
+file, the entry and the key (see `dyad.datafiles`). Read this module to learn what a file may hold.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Literal, Optional, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    StringConstraints,
+)
+
+Words = list[str]
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9+.-]*$")]
+Sector = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3,6}$")]
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+OneOrMany = Union[str, list[str]]
+
+
+def _plover_type(value: str) -> str:
+    from .plover import TYPES  # the list itself is data (plover.yaml)
+
+    if value not in TYPES:
+        raise ValueError(f"{value!r} is not a PLOVER type ({', '.join(TYPES)})")
+    return value
+
+
+PloverType = Annotated[str, AfterValidator(_plover_type)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- plover.yaml ----------------------------------------------------------------------------------------------
+class TypeSpec(Strict):
+    score: float
+    family: Literal["verbal-coop", "material-coop", "verbal-conflict", "material-conflict"]
+
+
+class PloverFile(Strict):
+    types: dict[Code, TypeSpec]
+
+
+# --- codebook.yaml (and DYAD_CODEBOOK) ------------------------------------------------------------------------
+class EntrySpec(Strict):
+    """One codebook entry: a verb or noun lemma (or several) that means a PLOVER type."""
+    id: str
+    lemma: OneOrMany
+    type: PloverType
+    mode: Optional[str] = None
+    context: OneOrMany = []
+    recipient: OneOrMany = []
+    objects: OneOrMany = []
+    objects_actor: bool = False
+    objects_none: bool = False
+    objects_kind: Optional[Literal["state", "organization", "group", "person"]] = None
+    particle: Optional[str] = None
+    symmetric: bool = False
+    symmetric_if_plural: bool = False
+    modal: bool = False
+    needs_recipient: bool = False
+    needs_complement: bool = False
+    needs_partner: bool = False
+    no_result: bool = False
+    requires_word: OneOrMany = []
+    alone_type: Optional[PloverType] = None
+    subjects: list[Sector] = []
+    subject_nouns: OneOrMany = []
+    only_with_between: bool = False
+    only_with_actor: bool = False
+    doers: list[str] = []
+
+
+class ModalitySpec(Strict):
+    """Words that put an act in the future, make it possible, negate, question or claim it."""
+    future_aux: Words
+    hypothetical_aux: Words
+    would: Literal["future_in_reported", "future", "hypothetical"]
+    intent_heads: Words
+    future_adverbs: Words
+    conditional_threat: Words
+    obligation_aux: Words
+    negators: Words
+    denial_heads: Words
+    force_nouns: Words
+    joint_adjectives: Words
+    partner_nouns: Words
+    undergo_verbs: Words
+    awaiting_verbs: Words
+    retaliation_markers: Words
+    intent_nouns: Words
+    no_event_complements: Words
+    light_prep_verbs: Words
+    claim_nouns: Words
+    likeness_words: Words
+    proposal_nouns: Words
+    question_marks: Words
+    joint_markers: Words
+
+
+Side = Literal["cooperative", "hostile"]
+
+
+class CodebookFile(Strict):
+    irrealis: dict[Side, PloverType] = {}
+    negated_intent: dict[Side, PloverType] = {}
+    cooperative_types: list[PloverType] = []
+    hostile_types: list[PloverType] = []
+    verbs: list[EntrySpec] = []
+    nouns: list[EntrySpec] = []
+    light_verbs: Words = []
+    modality: Optional[ModalitySpec] = None
+    contexts: dict[str, Words] = {}
+    actor_nouns: dict[Sector, Words] = {}
+    nominalisations: dict[str, str] = {}
+
+
+class UserCodebookFile(CodebookFile):
+    """A user's codebook: entries are added to the packaged ones; any other section given replaces ours."""
+    modality: Optional[dict[str, Union[Words, str]]] = None
+
+
+# --- lexicon.yaml: words more than one stage reads ------------------------------------------------------------
+class ReportingVerbs(Strict):
+    saying: Words
+    quote_only: Words
+    content: Words
+
+
+class PlacePrepositions(Strict):
+    event_location: Words
+    place_not_actor: Words
+    target_place: Words
+
+
+class LexiconFile(Strict):
+    reporting_verbs: ReportingVerbs
+    place_prepositions: PlacePrepositions
+    news_agencies: dict[str, Words]
+    photo_credits: Words
+    words: dict[str, Words]
+
+
+# --- actors/*.yaml (and DYAD_ACTORS) --------------------------------------------------------------------------
+class StateSpec(Strict):
+    name: str
+    aliases: Words = []
+    demonyms: Words = []
+    seats: dict[str, Optional[Sector]] = {}
+
+
+class OrganizationSpec(Strict):
+    name: str
+    kind: Literal["igo", "ngo"] = "igo"
+    aliases: Words = []
+    adjectives: Words = []
+    seats: dict[str, Optional[Sector]] = {}
+
+
+class GroupSpec(Strict):
+    name: str
+    aliases: Words = []
+    adjectives: Words = []
+    country: Optional[Code] = None
+    sector: Optional[Sector] = None
+
+
+class OfficeSpec(Strict):
+    title: str
+    sector: Optional[Sector] = None
+    start: Optional[IsoDate] = None
+    end: Optional[IsoDate] = None
+    code: Optional[Code] = None  # the body the office belongs to, when not the person's state
+    source: Optional[str] = None  # where the dates come from
+
+
+class PersonSpec(Strict):
+    name: str = Field(min_length=1)
+    aliases: Words = []
+    country: Optional[Code] = None
+    gender: Optional[Literal["m", "f"]] = None
+    offices: list[OfficeSpec] = []
+
+
+class TitleSpec(Strict):
+    sector: Optional[Sector] = None
+    office: Optional[str] = None
+    country: Optional[Code] = None
+
+
+class TitlesFile(Strict):
+    offices: dict[str, Optional[TitleSpec]] = {}
+    bodies: dict[str, Optional[TitleSpec]] = {}
+
+
+class ReferencesFile(Strict):
+    person_pronouns: dict[str, Literal["m", "f"]] = {}
+    thing_pronouns: Words = []
+    plural_pronouns: Words = []
+    plural_phrases: dict[str, Literal["any", "state", "person"]] = {}
+    organization_anaphors: Words = []
+    state_anaphors: Words = []
+    military_anaphors: Words = []
+    counterpart_words: Words = []
+    descriptor_fillers: Words = []
+    not_actors: Words = []
+    place_nouns: Words = []
+    not_places: Words = []
+    same_side_suffixes: Words = []
+    title_modifiers: dict[str, str] = {}
+    bare_bodies: dict[str, Code] = {}
+
+
+class ActorsFile(Strict):
+    """The packaged actor files together, or a user's DYAD_ACTORS file (any subset of the sections)."""
+    states: dict[Code, StateSpec] = {}
+    organizations: dict[Code, OrganizationSpec] = {}
+    groups: dict[Code, GroupSpec] = {}
+    people: list[PersonSpec] = []
+    titles: TitlesFile = TitlesFile()
+    references: ReferencesFile = ReferencesFile()
+
+
+class PeopleFile(RootModel[list[PersonSpec]]):
+    """people.yaml, officeholders.yaml: a list of people with dated offices."""
+
+
+class PlacesFile(RootModel[dict[str, Code]]):
+    """places.yaml: a place name -> the state it lies in."""
+
+
+# --- quotes.yaml, facts.yaml, dates.yaml, boilerplate.yaml, stories.yaml, eval_codes.yaml ----------------------
+class QuotesFile(Strict):
+    attribution_verbs: Words
+    indirect_verbs: Words
+    document_nouns: Words
+    person_pronouns: Words
+    group_pronouns: Words
+    title_case_small_words: Words
+
+
+class FactsFile(Strict):
+    qualifiers: Words
+    vague_scales: dict[str, int]
+    scale_abbreviations: dict[str, int]
+    currency_symbols: dict[str, str]
+    currency_words: dict[str, str]
+    percent_words: Words
+    fraction_words: dict[str, int]
+    duration_units: dict[str, str]
+    relative_time_words: Words
+    measure_units: dict[str, str]
+    min_spelled_count: int
+    designation_heads: Words
+
+
+class RelativeUnit(Strict):
+    shift: int
+    part: str
+
+
+class DatesFile(Strict):
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    seasons: dict[str, list[int]]
+    relative_days: dict[str, int]
+    relative_units: dict[str, RelativeUnit]
+    period_parts: dict[str, list[float]]
+    prepositions: Words
+    duration_openers: Words
+    bound_words: Words
+    range_connectors: Words
+    not_points: Words
+    day_parts: Words
+    number_words: dict[str, int]
+
+
+class BoilerplateFile(Strict):
+    drop_lines: Words
+    drop_patterns: Words
+    credit_patterns: Words
+    caption_prefixes: Words
+    caption_date_tail: str
+    caption_markers: Words
+    bullets: Words
+    section_label_max_words: int
+
+
+class StandingSpec(Strict):
+    types: list[PloverType]
+    window_months: int
+    min_shared_words: int
+    passing_rules: Words
+    passing_aux: list[Optional[str]]
+    background_words: Words
+
+
+class QuoteLinkSpec(Strict):
+    min_overlap: float
+    min_words: int
+    window_months: int
+
+
+class FigureSpec(Strict):
+    level_tolerance: float
+    change_tolerance: float
+    rise_words: Words
+    fall_words: Words
+    measures: Words
+
+
+class StoriesFile(Strict):
+    families: dict[str, list[PloverType]]
+    mode_groups: dict[str, Words]
+    aux_compatible: list[Optional[str]]
+    promise_types: list[PloverType]
+    generic_words: Words
+    standing: StandingSpec
+    link: dict[str, Union[float, dict[str, float]]]
+    quotes: QuoteLinkSpec
+    facts: FigureSpec
+
+
+class CodeClass(Strict):
+    kinds: Words
+    codes: list[Code]
+
+
+class EvalCodesFile(Strict):
+    aliases: dict[Code, Code]
+    classes: dict[Code, CodeClass]
