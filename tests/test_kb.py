@@ -3,6 +3,8 @@ import re
 
 import pytest
 
+from dyad.datafiles import DataFileError
+
 from dyad.actors import knowledge as kb_module
 from dyad.actors.knowledge import KnowledgeBase, load_kb, plural_tokens
 from dyad.nlp import load_nlp
@@ -102,12 +104,20 @@ def test_user_file_from_environment(tmp_path, monkeypatch):
 
 
 def test_bad_user_files_give_clear_errors(tmp_path):
-    with pytest.raises(ValueError, match="not found"):
+    with pytest.raises(DataFileError, match="missing.yaml: no such file"):
         load_kb(str(tmp_path / "missing.yaml"))
     bad = tmp_path / "bad.yaml"
     bad.write_text("planets: {MARS: {name: Mars}}\n")
-    with pytest.raises(ValueError, match="unknown sections"):
+    with pytest.raises(DataFileError, match="bad.yaml: unknown key 'planets'"):
         load_kb(str(bad))
+    typo = tmp_path / "typo.yaml"
+    typo.write_text("people:\n  - {name: Jan Kowal, country: POL, ofices: [{title: president}]}\n")
+    with pytest.raises(DataFileError, match=r"typo.yaml: people\[0\] \(Jan Kowal\): unknown key 'ofices'"):
+        load_kb(str(typo))
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("groups:\n  ABC: {name: Blue Front, sector: rebels}\n")
+    with pytest.raises(DataFileError, match=r"wrong.yaml: groups.ABC.sector"):
+        load_kb(str(wrong))
     with pytest.raises(ValueError, match="without a name"):
         KnowledgeBase({**kb_module.packaged_data(), "people": [{"country": "FRA"}]})
 
@@ -177,3 +187,24 @@ def test_igo_office_gives_the_body_code_while_held(kb):
     lagarde = kb.person(kb.lookup("Christine Lagarde").code)
     assert lagarde.office_on("2015-01-01").code == "IMF"
     assert lagarde.office_on("2005-01-01") is None
+
+
+def test_a_later_source_closes_an_open_term_and_keeps_earlier_terms():
+    older = [{"name": "Ana Lopes", "aliases": ["Lopes"], "country": "PRT",
+              "offices": [{"title": "president", "start": "2006-03-09", "end": "2011-03-09"},
+                          {"title": "president", "start": "2021-03-09"}]}]
+    newer = [{"name": "Ana Lopes", "aliases": ["A. Lopes"], "country": "PRT",
+              "offices": [{"title": "president", "start": "2021-03-09", "end": "2026-03-09", "source": "x"}]}]
+    (merged,) = kb_module.merge_people(older, newer)
+    assert sorted((o["start"], o.get("end")) for o in merged["offices"]) == [
+        ("2006-03-09", "2011-03-09"), ("2021-03-09", "2026-03-09")]
+    assert merged["aliases"] == ["Lopes", "A. Lopes"]
+
+
+def test_a_successors_later_start_ends_an_open_term():
+    data = {**kb_module.packaged_data(), "people": [
+        {"name": "Old Holder", "country": "ATA", "offices": [{"title": "president", "start": "2001-01-01"}]},
+        {"name": "New Holder", "country": "ATA", "offices": [{"title": "president", "start": "2020-01-01"}]}]}
+    kb = KnowledgeBase(data)
+    assert kb.office_holder("ATA", "president", "2022-05-01").name == "New Holder"
+    assert kb.office_holder("ATA", "president", "2010-05-01").name == "Old Holder"

@@ -20,14 +20,14 @@ class DataFileError(ValueError):
     """A data file that cannot be read or does not follow its schema."""
 
 
-class _WordLoader(yaml.SafeLoader):
+class _WordLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # the C parser where libyaml is there
     """YAML 1.1 reads on/off/yes/no as booleans; in a word list they are words ("sanctions on X").
     `true`/`false` stay strings here and become booleans where the schema says a field is one."""
 
 
 _WordLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in _WordLoader.yaml_implicit_resolvers.items()
 }
 
 

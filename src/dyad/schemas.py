@@ -214,7 +214,7 @@ class ReferencesFile(Strict):
     place_nouns: Words = []
     not_places: Words = []
     same_side_suffixes: Words = []
-    title_modifiers: dict[str, str] = {}
+    title_modifiers: dict[str, Optional[Sector]] = {}  # null: the modifier says no sector
     bare_bodies: dict[str, Code] = {}
 
 
@@ -226,6 +226,18 @@ class ActorsFile(Strict):
     people: list[PersonSpec] = []
     titles: TitlesFile = TitlesFile()
     references: ReferencesFile = ReferencesFile()
+
+
+class StatesFile(RootModel[dict[Code, StateSpec]]):
+    """states.yaml: ISO alpha-3 code -> the state's names, demonyms and seats."""
+
+
+class OrganizationsFile(RootModel[dict[Code, OrganizationSpec]]):
+    """organizations.yaml: acronym -> the body's names and seats."""
+
+
+class GroupsFile(RootModel[dict[Code, GroupSpec]]):
+    """groups.yaml: code -> the group's names, state and sector."""
 
 
 class PeopleFile(RootModel[list[PersonSpec]]):

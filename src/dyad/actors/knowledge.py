@@ -27,14 +27,21 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ..datafiles import packaged, read_data
+from ..schemas import (
+    ActorsFile,
+    GroupsFile,
+    OrganizationsFile,
+    PeopleFile,
+    ReferencesFile,
+    StatesFile,
+    TitlesFile,
+)
 
 USER_FILE = Path("~/.config/dyad/actors.yaml")
-SECTIONS = ("states", "organizations", "groups", "people", "titles", "references")
 
 
 @dataclass(frozen=True)
@@ -181,9 +188,18 @@ class KnowledgeBase:
     def office_holder(self, code: str, office: str, date: str | None) -> Person | None:
         """Who held an office of a state (or body) at a date; None when the KB cannot tell."""
         office = self.canonical_office(office)
-        holders = {p.slug: p for p in self.people.values() for o in p.offices
-                   if o.title == office and (o.code or p.country) == code and (date is None or o.held_on(date))}
-        return next(iter(holders.values())) if len(holders) == 1 else None  # undated: only a sole holder ever
+        holders: dict[str, tuple[str, Person]] = {}
+        for p in self.people.values():
+            for o in p.offices:
+                if o.title == office and (o.code or p.country) == code and (date is None or o.held_on(date)):
+                    holders[p.slug] = max(holders.get(p.slug, ("", p)), (o.start or "", p), key=lambda h: h[0])
+        if date is None:
+            return next(iter(holders.values()))[1] if len(holders) == 1 else None  # undated: a sole holder ever
+        # two open-ended holders on one date: a successor's later start ends the predecessor's term
+        ranked = sorted(holders.values(), key=lambda h: h[0], reverse=True)
+        if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
+            return None
+        return ranked[0][1] if ranked else None
 
     def title_for_office(self, office: str) -> Title | None:
         found = self.titles.get(tuple(_title_tokens(self.canonical_office(office))))
@@ -235,19 +251,45 @@ def _plural(word: str) -> str:
 
 
 # --- loading
-def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
-        raise ValueError(f"cannot read actor knowledge base file {path}: {err}") from err
+# Each packaged file and the schema it follows; officeholders.yaml adds dated offices to people.yaml.
+SECTION_FILES = {"states": StatesFile, "organizations": OrganizationsFile, "groups": GroupsFile,
+                 "people": PeopleFile, "titles": TitlesFile, "references": ReferencesFile}
+LATER_PEOPLE_FILES = ("officeholders.yaml",)
 
 
 def packaged_data() -> dict[str, Any]:
-    folder = resources.files("dyad") / "data" / "actors"
-    data = {}
-    for section in SECTIONS:
-        data[section] = yaml.safe_load((folder / f"{section}.yaml").read_text(encoding="utf-8"))
+    data = {section: read_data(f"actors/{section}.yaml", schema) or {} for section, schema in SECTION_FILES.items()}
+    for name in LATER_PEOPLE_FILES:
+        if packaged(f"actors/{name}").is_file():
+            data["people"] = merge_people(data["people"], read_data(f"actors/{name}", PeopleFile) or [])
     return data
+
+
+def merge_people(older: list[dict], newer: list[dict]) -> list[dict]:
+    """People of two sources merged by name (spelt with or without diacritics): where both give one term of an office, the newer source's dates
+    replace the older's (later sources win); other terms, other offices and all aliases are kept."""
+    merged = {slugify(row["name"]): dict(row) for row in older}  # "Erdoğan" and "Erdogan" are one person
+    for row in newer:
+        key = slugify(row["name"])
+        base = merged.get(key)
+        if base is None:
+            merged[key] = dict(row)
+            continue
+        newer_offices = row.get("offices") or []
+        kept = [o for o in base.get("offices") or [] if not any(_same_term(o, n) for n in newer_offices)]
+        aliases = list(dict.fromkeys([*(base.get("aliases") or []), *(row.get("aliases") or [])]))
+        merged[key] = {**base, **{k: v for k, v in row.items() if v and k != "name"}, "aliases": aliases,
+                               "offices": [*(row.get("offices") or []), *kept]}
+    return list(merged.values())
+
+
+def _same_term(old: dict, new: dict) -> bool:
+    """Two records of one term of one office: same title and overlapping dates (an open end runs on)."""
+    if old["title"] != new["title"] or old.get("code") != new.get("code"):
+        return False
+    far = "9999"
+    return str(old.get("start") or "") <= str(new.get("end") or far) and \
+        str(new.get("start") or "") <= str(old.get("end") or far)
 
 
 def user_file(key: str) -> Path | None:
@@ -260,12 +302,7 @@ def user_file(key: str) -> Path | None:
     return home if home.exists() else None
 
 
-def merge_user_data(data: dict[str, Any], extra: dict[str, Any], source: Path) -> dict[str, Any]:
-    if not isinstance(extra, dict):
-        raise ValueError(f"{source}: expected a mapping with sections {', '.join(SECTIONS)}")
-    unknown = set(extra) - set(SECTIONS)
-    if unknown:
-        raise ValueError(f"{source}: unknown sections {sorted(unknown)}; expected {', '.join(SECTIONS)}")
+def merge_user_data(data: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     for section, value in extra.items():
         if section == "people":
             data["people"] = list(value or []) + list(data.get("people") or [])  # user entries win on a name
@@ -279,13 +316,12 @@ def merge_user_data(data: dict[str, Any], extra: dict[str, Any], source: Path) -
 
 @lru_cache(maxsize=4)
 def load_kb(key: str = "default") -> KnowledgeBase:
-    """The packaged knowledge base plus the user's file (see the module docstring); cached per key."""
+    """The packaged knowledge base plus the user's file (see the module docstring); cached per key.
+    Every file is checked against its schema (dyad.schemas): a misspelt key is an error naming it."""
     data = packaged_data()
     path = user_file(str(key))
     if path is not None:
-        if not path.exists():
-            raise ValueError(f"actor knowledge base file not found: {path}")
-        data = merge_user_data(data, _read_yaml(path), path)
+        data = merge_user_data(data, read_data(path, ActorsFile, user=True) or {})
     return KnowledgeBase(data)
 
 

@@ -73,7 +73,10 @@ class SentenceReader:
         unknown = []
         for ent in self.sent.ents:
             entry = self.kb.lookup(ent.text)
-            if entry is None:
+            given = self._given_name_before(ent) if entry is not None and entry.kind == "person" else None
+            if given is not None:  # "Layla Haddad" is not the known Fernando Haddad: a new person
+                self.entity_at[given.i - base] = (ent.end - base, None)
+            elif entry is None:
                 unknown.append(ent)
             else:
                 self.entity_at[ent.start - base] = (ent.end - base, entry)
@@ -82,6 +85,19 @@ class SentenceReader:
         for ent in unknown:
             self._index_unknown(ent)
         self._index_untagged_places()
+    def _given_name_before(self, ent):
+        """The capitalised given name right before a known person's one-word name when, with it, the name is
+        not one the knowledge base gives that person ("Layla Haddad" beside the known "Haddad")."""
+        if len(ent) != 1 or ent.start == self.sent.start:
+            return None
+        before = ent.doc[ent.start - 1]
+        if before.pos_ != "PROPN" or not before.text[:1].isupper() or before.ent_type_ not in ("", "PERSON"):
+            return None
+        if self.kb.match_title([before.lower_], 0) is not None:
+            return None  # "President Haddad" is a title, not a given name
+        full = self.kb.lookup(f"{before.text} {ent.text}")
+        return None if full is not None else before
+
     def _index_unknown(self, ent) -> None:
         """A name the KB does not know: a place in a state, a surname seen before, or a new person."""
         base = self.sent.start
