@@ -310,3 +310,15 @@ def test_a_denial_answers_whoever_made_the_claim(code):
     text = ("Ecuador's army said Peruvian troops had crossed the border first. Lima rejected that account.")
     denial = only(code(text), "REJECT")
     assert codes(denial.actors) == ["PER"] and codes(denial.recipients) == ["ECU"]
+
+
+@pytest.mark.parametrize("text, attribution", [
+    ("The Kremlin reported that Russian troops had withdrawn from the village.", None),  # a seat of power speaks
+    ("The state-run TASS agency reported that Russia had signed a deal with Iran.", "TASS"),
+    ("Xinhua reported that China had signed a trade deal with Brazil.", "Xinhua"),
+])
+def test_attribution_names_outlets_not_seats_of_power(pipeline, text, attribution):
+    from dyad.records import Document
+
+    events = pipeline.extract(Document(id="t", text=text, published="2024-01-01")).events
+    assert events and {e.attribution for e in events} == {attribution}

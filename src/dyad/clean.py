@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-import yaml
-
+from . import lexicon
+from .datafiles import read_data
 from .records import Document, Segment
+from .schemas import BoilerplateFile
 
 SENTENCE_PUNCTUATION = ".!?;:,\"“”"
 TITLE_MAX_WORDS = 25
@@ -35,8 +35,8 @@ class Rules:
 
 @lru_cache(maxsize=1)
 def load_rules() -> Rules:
-    raw = yaml.safe_load(resources.files("dyad").joinpath("data/boilerplate.yaml").read_text("utf-8"))
-    agency = "(" + "|".join(re.escape(a) for a in sorted(raw["photo_agencies"], key=len, reverse=True)) + ")"
+    raw = read_data("boilerplate.yaml", BoilerplateFile)
+    agency = "(" + "|".join(re.escape(a) for a in lexicon.credit_names()) + ")"  # longest first
 
     def compile_all(patterns):
         return tuple(re.compile(p.replace("{agency}", agency), re.IGNORECASE) for p in patterns)

@@ -32,10 +32,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-import yaml
+from .datafiles import read_data
+from .schemas import DatesFile
 
 if TYPE_CHECKING:  # spaCy is only needed by the caller of dates_in_span
     from spacy.tokens import Span
@@ -78,7 +78,7 @@ class _Vocab:
 
 @lru_cache(maxsize=1)
 def _vocab() -> _Vocab:
-    raw = yaml.safe_load(resources.files("dyad").joinpath("data/dates.yaml").read_text(encoding="utf-8"))
+    raw = dict(read_data("dates.yaml", DatesFile))
     raw["not_points"] = [re.compile(p) for p in raw["not_points"]]
     longest_first = ("prepositions", "duration_openers", "bound_words", "range_connectors", "day_parts")
     for key in longest_first:
@@ -436,7 +436,9 @@ def _period_interval(day: date, period: str | None) -> _Interval:
 
 @lru_cache(maxsize=64)
 def _dateparser(base: date, prefer: str):
-    from dateparser.date import DateDataParser  # slow import: only when an explicit date needs it
+    from dateparser.date import (
+        DateDataParser,  # slow import: only when an explicit date needs it
+    )
 
     settings = {
         "RELATIVE_BASE": datetime(base.year, base.month, base.day),

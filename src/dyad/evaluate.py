@@ -21,14 +21,13 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
 
-import yaml
-
+from .datafiles import read_data
 from .plover import TYPES as PLOVER_TYPES
 from .records import ActorRef, Document, Event
+from .schemas import EvalCodesFile
 
 NONE = "NONE"
 
@@ -94,8 +93,7 @@ class CodeTable:
 
 @lru_cache(maxsize=1)
 def load_code_table() -> CodeTable:
-    text = resources.files("dyad").joinpath("data/eval_codes.yaml").read_text(encoding="utf-8")
-    return code_table_from(yaml.safe_load(text))
+    return code_table_from(read_data("eval_codes.yaml", EvalCodesFile))
 
 
 def code_table_from(data: dict[str, Any]) -> CodeTable:

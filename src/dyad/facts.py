@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import pycountry
-import yaml
 from spacy.tokens import Span, Token
 from text_to_num import text2num
 
+from .datafiles import read_data
+from .dates import resolve_expression
 from .records import Document, Fact
+from .schemas import FactsFile
 
 NOT_FIGURE_ENTS = {"DATE", "TIME", "ORDINAL"}
 NAME_ENTS = {"PRODUCT", "LAW", "WORK_OF_ART", "FAC", "EVENT", "PERSON"}
@@ -34,8 +35,7 @@ PERIOD_KEEP_PREPOSITIONS = {"from", "by", "since", "until", "till", "through", "
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> dict:
-    text = resources.files("dyad").joinpath("data/facts.yaml").read_text(encoding="utf-8")
-    lex = yaml.safe_load(text)
+    lex = dict(read_data("facts.yaml", FactsFile))
     lex["qualifiers"] = sorted((q.lower().split() for q in lex["qualifiers"]), key=len, reverse=True)
     lex["percent_words"] = sorted((p.lower().split() for p in lex["percent_words"]), key=len, reverse=True)
     lex["designation_heads"] = set(lex["designation_heads"])
@@ -498,17 +498,10 @@ def is_duration_span(ent: Span) -> bool:
 
 
 def resolve_period(text: str, document: Document) -> str:
-    """Uses dyad.dates when it is there to turn "last year" into "2023"; the words otherwise."""
+    """"last year" -> "2023" (dyad.dates); the words themselves when they name no point in time."""
     try:
-        from .dates import resolve_expression
-    except ImportError:
-        return text
-    try:  # dyad.dates is another stage: its failure on one phrase must not lose the fact
         resolved = resolve_expression(text, document.reference_date)
-    except Exception:
+    except (ValueError, OverflowError):  # a phrase dateparser cannot place must not lose the fact
         return text
-    value = resolved if isinstance(resolved, str) else getattr(resolved, "value", None) or \
-        getattr(resolved, "date", None)
-    if isinstance(resolved, tuple) and resolved:
-        value = resolved[0]
-    return value if isinstance(value, str) and ISO_DATE.match(value) else text
+    value = resolved.value if resolved is not None else None
+    return value if value and ISO_DATE.match(value) else text

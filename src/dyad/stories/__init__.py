@@ -15,8 +15,15 @@ from . import link as _link
 from . import quote_links as _quotes
 from . import summary as _summary
 from .config import StoryConfig, load_config
-from .schema import EVENT_COLUMNS, FACT_COLUMNS, QUOTE_COLUMNS, ensure_tables, forget_document, insert_rows, \
-    table_exists
+from .schema import (
+    EVENT_COLUMNS,
+    FACT_COLUMNS,
+    QUOTE_COLUMNS,
+    ensure_tables,
+    forget_document,
+    insert_rows,
+    table_exists,
+)
 
 __all__ = ["link_extraction", "story_rows", "list_stories", "get_story", "fact_disagreements", "explain_story"]
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
-import yaml
+from ..datafiles import read_data
+from ..lexicon import news_agencies
+from ..schemas import StoriesFile
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class StoryConfig:
     def outlet_root(self) -> dict[str, str]:
         """Normalised alias -> root outlet name."""
         table = {}
-        for root, aliases in self.raw.get("outlets", {}).items():
+        for root, aliases in news_agencies().items():
             for alias in [root, *aliases]:
                 table[normalise_name(alias)] = root
         return table
@@ -70,8 +71,4 @@ def normalise_name(text: str | None) -> str:
 
 @functools.lru_cache(maxsize=4)
 def load_config(path: str | None = None) -> StoryConfig:
-    if path:
-        with open(path, encoding="utf-8") as fh:
-            return StoryConfig(yaml.safe_load(fh))
-    text = resources.files("dyad").joinpath("data/stories.yaml").read_text(encoding="utf-8")
-    return StoryConfig(yaml.safe_load(text))
+    return StoryConfig(read_data(path or "stories.yaml", StoriesFile, user=bool(path)))

@@ -7,24 +7,20 @@ from __future__ import annotations
 
 import functools
 
-import pycountry
-
 from ..records import Extraction, Fact
 from .config import StoryConfig, load_config, normalise_name
 
 
 @functools.lru_cache(maxsize=1)
 def _country_names() -> dict[str, str]:
-    """Lower-case name -> alpha-3, from pycountry plus the short forms in stories.yaml."""
+    """Normalised name -> alpha-3: every name, alias, demonym and seat the actor knowledge base gives a state."""
+    from ..actors.knowledge import load_kb
+
     table = {}
-    for c in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            name = getattr(c, attr, None)
-            if name:
-                table[normalise_name(name)] = c.alpha_3
-    for code, aliases in load_config().facts.get("country_aliases", {}).items():
-        for alias in aliases:
-            table[normalise_name(alias)] = code
+    for code, state in load_kb().states.items():
+        for name in [state["name"], *(state.get("aliases") or []), *(state.get("demonyms") or []),
+                     *(state.get("seats") or {})]:
+            table.setdefault(normalise_name(name), code)
     return table
 
 
