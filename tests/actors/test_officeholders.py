@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-ACTORS = Path(__file__).resolve().parents[1] / "src" / "dyad" / "data" / "actors"
+ACTORS = Path(__file__).resolve().parents[2] / "src" / "dyad" / "data" / "actors"
 DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 SECTORS = {"GOV", "MIL", "COP", "LEG", "JUD", "OPP", "REB", "CVL", "BUS", "MED", "EDU", "JRN", "REF"}
 
