@@ -4,10 +4,12 @@ In: mentions as they are resolved, in text order. Out: the `Resolver`'s answers 
 "who is 'his Iranian counterpart'", "which state is 'the country'", by date and salience.
 """
 from __future__ import annotations
+
 from collections import Counter
 from dataclasses import dataclass
-from .knowledge import Entry, KnowledgeBase, Title, slugify
+
 from ..records import ActorRef, Document
+from .knowledge import Entry, KnowledgeBase, Title, slugify
 from .reader import surname_key
 
 

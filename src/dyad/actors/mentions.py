@@ -4,11 +4,13 @@ In: the parsed segments of a document and the knowledge base. Out: `Mention` rec
 character offsets into the document text and how each was resolved.
 """
 from __future__ import annotations
+
 from dataclasses import replace
-from .knowledge import Entry, KnowledgeBase
+
 from ..records import ActorRef, Document, Mention
 from .discourse import Resolver
-from .reader import Candidate, JOINERS, SUBJECT_DEPS, SentenceReader
+from .knowledge import Entry, KnowledgeBase
+from .reader import JOINERS, SUBJECT_DEPS, Candidate, SentenceReader
 
 
 # --------------------------------------------------------------------------- the document walk
