@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ..records import ActorRef, Document
 from .knowledge import Entry, KnowledgeBase, Title, slugify
 from .reader import surname_key
+from .resolve import resolve_name
 
 
 # --------------------------------------------------------------------------- resolving
@@ -59,6 +60,12 @@ class Resolver:
         return ref, "kb" if not title else "title"
 
     def _unknown_person(self, text: str, hint: str | None, title: Title | None) -> ActorRef:
+        known = resolve_name(text, self.date) if hint is None and len(text.split()) > 1 else None
+        if known is not None and known.kind == "person":  # a person the wider dictionaries date to an office
+            ref = ActorRef(text, known.name or text, known.code, _sector(title) or known.sector, known.actor_id,
+                           "person")
+            self._remember_name(ref, [text])
+            return ref
         surname = slugify(surname_key(text))
         actor_id = f"person:{hint.lower()}:{surname}" if hint else f"person:{slugify(text)}"
         ref = ActorRef(text, text, hint, _sector(title), actor_id, "person")

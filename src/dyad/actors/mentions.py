@@ -28,7 +28,7 @@ def resolve_mentions(parsed, document: Document, kb: KnowledgeBase | None) -> li
 
 
 def _resolve_sentence(part, sent, resolver: Resolver) -> list[Mention]:
-    reader = SentenceReader(sent, resolver.kb, frozenset(resolver.by_surname))
+    reader = SentenceReader(sent, resolver.kb, frozenset(resolver.by_surname), resolver.date)
     out: list[Mention] = []
     previous: tuple[Candidate, Mention] | None = None
     for cand in reader.candidates():

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from .. import lexicon
 from .gazetteer import load_gazetteer
 from .knowledge import Entry, KnowledgeBase, Title
+from .resolve import resolve_name
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 
@@ -49,7 +50,8 @@ class Candidate:
 
 # --------------------------------------------------------------------------- finding candidates
 class SentenceReader:
-    def __init__(self, sent, kb: KnowledgeBase, known_surnames=frozenset()):
+    def __init__(self, sent, kb: KnowledgeBase, known_surnames=frozenset(), date: str | None = None):
+        self.date = date  # the document's date: offices and bodies are looked up as they were then
         self.sent, self.kb = sent, kb
         self.known_surnames = known_surnames  # people named earlier: "Pezeshkian" alone is one of them
         self.tokens = list(sent)
@@ -107,10 +109,29 @@ class SentenceReader:
             self.entity_at[start] = (end, place)
             return
         surname = len(ent) == 1 and surname_key(ent.text) in self.known_surnames
+        body = self._known_body(ent) if not surname and ent.label_ in ("ORG", "NORP") else None
+        if body is not None:  # "Scotland Yard", "MI6": a state's body the wider dictionaries name
+            self.entity_at[start] = (end, body)
+            return
         if not surname and (ent.label_ != "PERSON" or ent.text in self.kb.not_actors):
             return
         if _looks_like_name(ent):
             self.entity_at[start] = (end, None)
+
+    def _known_body(self, ent) -> Entry | None:
+        """A body, party or group the knowledge base lacks but bodies.yaml or Phoenix names as a whole; one
+        word only when it is an acronym ("MI6"), since a lone capitalised word is often generic ("Senate")."""
+        text = ent.text
+        if text in self.kb.not_actors or (len(ent) == 1 and not text.isupper()):
+            return None
+        found = resolve_name(text, self.date)
+        if found is None or found.kind not in ("body", "party", "group", "organization", "state"):
+            return None
+        if found.code in self.kb.organizations:
+            return Entry("organization", found.code, "name", found.sector)
+        if found.code in self.kb.groups:
+            return Entry("group", found.code, "name", found.sector)
+        return Entry("state", found.code, "name", found.sector) if found.code in self.kb.states else None
 
     def _bare_body(self, start: int, end: int) -> Entry | None:
         """ "The Security Council" with no state before it is the UN's; "Russia's Security Council" and

@@ -6,8 +6,8 @@ date as source) and, for people the knowledge base knows, their dated offices (s
 """
 from __future__ import annotations
 
-from .knowledge import KnowledgeBase
 from ..records import ActorRecord, ActorRef, Document, Mention, Role
+from .knowledge import KnowledgeBase
 
 # Mentions whose words are a name of the actor (not "he", "the two", "the Russian president").
 NAMING = {"name", "kb", "title", "counterpart", "surname", "demonym", "capital"}
