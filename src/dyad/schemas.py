@@ -348,3 +348,51 @@ class CodeClass(Strict):
 class EvalCodesFile(Strict):
     aliases: dict[Code, Code]
     classes: dict[Code, CodeClass]
+
+
+# --- actors/bodies.yaml, sector_words.yaml, name_rules.yaml, phoenix/sector_map.yaml ---------------------------
+class BodySpec(Strict):
+    name: str
+    aliases: Words = []
+    country: Optional[Code] = None
+    sector: Optional[Sector] = None
+    kind: Literal["body", "party", "group", "organization"] = "body"
+
+
+class BodiesFile(RootModel[list[BodySpec]]):
+    """bodies.yaml: named agencies, services, units, parties, cartels and gangs."""
+
+
+class SectorWordsFile(Strict):
+    nouns: dict[Sector, Words]
+    generic_heads: Words
+    name_heads: Words
+    institutions: Words
+    modifiers: dict[Sector, Words]
+    collectives: Words
+    place_suffixes: Words
+    skip: Words
+
+
+class NameRulesFile(Strict):
+    particles: Words
+    variants: list[Words]
+    min_loose_length: int
+
+
+class ActorPart(Strict):
+    kind: str
+    code: Optional[str] = None
+    sector: Optional[Sector] = None
+
+
+class SectorMapFile(Strict):
+    roles: dict[str, Sector]
+    identity_roles: Words
+    pairs: dict[str, str]
+    actor_parts: dict[str, ActorPart]
+    regions: Words
+    igo_parts: dict[str, str]
+    state_aliases: dict[str, Optional[Code]]  # null: a former state with no successor code
+    igo_officer_sector: Sector
+    two_digit_year_pivot: int

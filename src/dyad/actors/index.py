@@ -17,10 +17,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from ..datafiles import read_data
+from ..schemas import BodiesFile, NameRulesFile, SectorMapFile, SectorWordsFile
 
 COMPILED = ("phoenix", "actors.json")
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: about twice as fast
 FORMAT = 2  # 2: each entry stored as its own JSON text, decoded only when looked at (a faster load)
 
 
@@ -176,8 +176,14 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+SCHEMAS = {"name_rules.yaml": NameRulesFile, "bodies.yaml": BodiesFile, "sector_words.yaml": SectorWordsFile,
+           "phoenix/sector_map.yaml": SectorMapFile}
+
+
 def read_yaml(*parts: str) -> Any:
-    return yaml.load(_data_text(*parts), Loader=YAML_LOADER)  # CSafeLoader or SafeLoader: safe either way
+    """An actor data file, checked against its schema (dyad.schemas)."""
+    name = "/".join(parts)
+    return read_data(f"actors/{name}", SCHEMAS[name])
 
 
 def _data_text(*parts: str) -> str:
@@ -195,8 +201,4 @@ def load_index() -> ActorIndex:
     except FileNotFoundError as err:
         raise ValueError("compiled actor index missing (dyad/data/actors/phoenix/actors.json): run "
                          "`python -m dyad.actors.phoenix PHOENIX_DIR -o src/dyad/data/actors/phoenix`") from err
-    try:
-        bodies = read_yaml("bodies.yaml") or []
-    except yaml.YAMLError as err:
-        raise ValueError(f"dyad/data/actors/bodies.yaml: not valid YAML: {err}") from err
-    return ActorIndex(compiled, bodies)
+    return ActorIndex(compiled, read_yaml("bodies.yaml") or [])

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .index import FORMAT, _data_text, normalise_name, rules_fingerprint
+from ..datafiles import read_data
+from ..schemas import SectorMapFile, StatesFile
+from .index import FORMAT, normalise_name, read_yaml, rules_fingerprint
 
 ACTOR_FILES = ("Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt", "Phoenix.MilNonState.actors.txt")
 AGENT_FILE = "Phoenix.agents.txt"
@@ -288,7 +288,7 @@ def _add(table: dict[str, list[int]], key: str, i: int) -> None:
 
 
 def known_states() -> set[str]:
-    return set(yaml.safe_load(_data_text("states.yaml")))
+    return set(read_data("actors/states.yaml", StatesFile))
 
 
 def write(compiled: dict[str, Any], out: Path, licence: Path | None) -> Path:
@@ -313,11 +313,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not args.folder.is_dir():
             raise ValueError(f"{args.folder}: not a folder")
-        sector_map = yaml.safe_load(args.map.read_text(encoding="utf-8") if args.map
-                                    else _data_text("phoenix", "sector_map.yaml"))
+        sector_map = (read_data(args.map, SectorMapFile, user=True) if args.map
+                      else read_yaml("phoenix", "sector_map.yaml"))
         compiled = compile_folder(args.folder, sector_map, known_states())
         target = write(compiled, args.out, args.folder / "LICENSE")
-    except (ValueError, OSError, yaml.YAMLError) as err:
+    except (ValueError, OSError) as err:  # DataFileError is a ValueError
         print(f"error: {err}", file=sys.stderr)
         return 1
     kinds = Counter(json.loads(row)[1] for row in compiled["actors"])
