@@ -460,7 +460,8 @@ def dates_in_span(span: "Span", reference: str | None, prefer: str = "past") -> 
     found = []
     for first, last in _candidates(span):
         start, end = _with_preposition(span, first), span.doc[last - 1].idx + len(span.doc[last - 1])
-        resolved = resolve_expression(span.doc.text[start:end], reference, prefer)
+        # char_span, not doc.text[start:end]: Doc.text joins every token of the document on each access
+        resolved = resolve_expression(span.doc.char_span(start, end).text, reference, prefer)
         if resolved is not None:
             found.append((start, end, resolved))
     return found
@@ -468,7 +469,11 @@ def dates_in_span(span: "Span", reference: str | None, prefer: str = "past") -> 
 
 def _candidates(span: "Span") -> list[tuple[int, int]]:
     """Token ranges of date expressions: DATE/TIME entities, then pattern matches that overlap no entity."""
-    entities = [e for e in span.doc.ents if e.start >= span.start and e.end <= span.end]
+    from .nlp import (
+        ents_within,  # spaCy is needed only here, by callers that hold a parsed span
+    )
+
+    entities = ents_within(span.doc, span.start, span.end)
     dates = [(e.start, e.end) for e in entities if e.label_ in DATE_LABELS]
     others = [(e.start, e.end) for e in entities if e.label_ not in DATE_LABELS]
     for match in _missed_date_pattern().finditer(span.text):

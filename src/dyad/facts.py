@@ -17,6 +17,7 @@ from text_to_num import text2num
 
 from .datafiles import read_data
 from .dates import resolve_expression
+from .nlp import ents_within
 from .records import Document, Fact
 from .schemas import FactsFile
 
@@ -465,7 +466,7 @@ def period_of(figure: Figure, sent: Span, document: Document) -> str | None:
     if figure.number_end is not figure.anchor:
         chain = [figure.number_end] + chain
     best = None
-    for ent in sent.ents:
+    for ent in ents_within(sent.doc, sent.start, sent.end):
         if ent.label_ != "DATE" or own & set(range(ent.start, ent.end)) or is_duration_span(ent):
             continue
         attach, prep = attachment(ent)

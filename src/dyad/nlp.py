@@ -6,6 +6,7 @@ offsets into the document text (segment start + offset inside the segment).
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -56,3 +57,26 @@ def parse(text: str, segments: list[Segment], nlp: Language | None = None) -> li
     nlp = nlp or load_nlp()
     texts = [text[s.start:s.end] for s in segments]
     return [Parsed(seg, doc) for seg, doc in zip(segments, nlp.pipe(texts))]
+
+
+_ENTS_KEY = "dyad.entities"
+
+
+def ents_within(doc: Doc, start: int, end: int) -> list[Span]:
+    """The entities inside tokens [start, end). `doc.ents` builds every span anew on each access, so reading
+    it once per sentence or per event is quadratic in a long document: this index is built once per Doc."""
+    cached = doc.user_data.get(_ENTS_KEY)
+    if cached is None:
+        ents = list(doc.ents)
+        cached = doc.user_data[_ENTS_KEY] = ([e.start for e in ents], ents)
+    starts, ents = cached
+    found, i = [], bisect_left(starts, start)
+    while i < len(ents) and ents[i].start < end:
+        if ents[i].end <= end:
+            found.append(ents[i])
+        i += 1
+    return found
+
+
+def entity_starting_at(doc: Doc, i: int) -> Span | None:
+    return next((e for e in ents_within(doc, i, len(doc)) if e.start == i), None)

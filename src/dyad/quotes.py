@@ -16,6 +16,7 @@ from spacy.tokens import Span, Token
 
 from . import lexicon
 from .datafiles import read_data
+from .nlp import entity_starting_at, ents_within
 from .records import ActorRef, Document, Mention, Quote
 from .schemas import QuotesFile
 
@@ -273,7 +274,7 @@ def named_right_after(span: Span, verb: Token, part, context: Context) -> ActorR
         i += 1
     if i >= len(doc) or not (i < verb.i) or doc[i].ent_type_ not in PERSON_ENTS or doc[i].ent_iob_ != "B":
         return None
-    entity = next(e for e in doc.ents if e.start == i)
+    entity = entity_starting_at(doc, i)
     return resolve_speaker(entity.root, part, context)
 
 
@@ -375,7 +376,7 @@ def subject_earlier_in_sentence(pronoun: Token) -> Token | None:
 def entity_in(span: Span, head: Token) -> Span | None:
     """The entity at the head of the subject, or else a person or body named inside it; never a demonym
     modifier ("the Russian president" is not spoken by "Russian")."""
-    ents = [e for e in span.ents if e.label_ in PERSON_ENTS | GROUP_ENTS]
+    ents = [e for e in ents_within(span.doc, span.start, span.end) if e.label_ in PERSON_ENTS | GROUP_ENTS]
     for ent in ents:
         if ent.start <= head.i < ent.end:
             return ent

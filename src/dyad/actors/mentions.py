@@ -245,8 +245,22 @@ def _retext(ref: ActorRef, reader, cand) -> ActorRef:
 
 
 def _inside_quote(reader: SentenceReader, i: int) -> bool:
-    before = reader.sent.doc.text[:reader.tokens[i].idx]
-    return sum(before.count(q) for q in '"') % 2 == 1 or before.count("“") > before.count("”")
+    straight, opening, closing = _quote_marks_before(reader.sent.doc)[reader.tokens[i].i]
+    return straight % 2 == 1 or opening > closing
+
+
+def _quote_marks_before(doc) -> list[tuple[int, int, int]]:
+    """For each token, the straight, opening and closing double quotes before it; counted once per Doc
+    (counting in the text before every candidate would be quadratic in a long document)."""
+    cached = doc.user_data.get("dyad.quote_marks")
+    if cached is None:
+        cached, counts = [], (0, 0, 0)
+        for tok in doc:
+            cached.append(counts)
+            text = tok.text
+            counts = (counts[0] + text.count('"'), counts[1] + text.count("“"), counts[2] + text.count("”"))
+        doc.user_data["dyad.quote_marks"] = cached
+    return cached
 
 
 def _pleonastic(reader: SentenceReader, i: int) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from .. import lexicon
+from ..nlp import ents_within
 from .gazetteer import load_gazetteer
 from .knowledge import Entry, KnowledgeBase, Title
 from .resolve import resolve_name
@@ -73,7 +74,7 @@ class SentenceReader:
     def _index_entities(self) -> None:
         base = self.sent.start
         unknown = []
-        for ent in self.sent.ents:
+        for ent in ents_within(self.sent.doc, self.sent.start, self.sent.end):
             entry = self.kb.lookup(ent.text)
             given = self._given_name_before(ent) if entry is not None and entry.kind == "person" else None
             if given is not None:  # "Layla Haddad" is not the known Fernando Haddad: a new person

@@ -51,9 +51,10 @@ class MentionIndex:
     def _token_map(parsed: Parsed, mentions: list[Mention]) -> dict[int, list[Mention]]:
         """Token index -> the mentions overlapping it, built once (a lookup per token must not scan them all)."""
         doc, lo = parsed.doc, parsed.segment.start
+        length = parsed.segment.end - lo  # not len(doc.text): Doc.text joins every token on each access
         out: dict[int, list[Mention]] = {}
         for mention in mentions:
-            span = doc.char_span(max(mention.start - lo, 0), min(mention.end - lo, len(doc.text)),
+            span = doc.char_span(max(mention.start - lo, 0), min(mention.end - lo, length),
                                  alignment_mode="expand")
             for tok in span if span is not None else ():
                 out.setdefault(tok.i, []).append(mention)

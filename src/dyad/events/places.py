@@ -4,6 +4,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from ..lexicon import place_prepositions, words
+from ..nlp import ents_within
 from .arguments import MentionIndex, codes
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -30,8 +31,8 @@ def location_of(head: Token, sent: Span) -> str | None:
 def _place_in(prep: Token) -> str | None:
     doc = prep.doc
     lo, hi = prep.i, prep.right_edge.i + 1
-    for ent in doc.ents:
-        if ent.label_ in _PLACE_LABELS and lo <= ent.start and ent.end <= hi:
+    for ent in ents_within(doc, lo, hi):
+        if ent.label_ in _PLACE_LABELS:
             text = ent.text
             # "Kazan, Russia": the place with its country
             nxt = doc[ent.end:ent.end + 3]
@@ -106,8 +107,8 @@ def _is_media(tok: Token, index: MentionIndex) -> bool:
 
 def _name(tok: Token) -> str:
     """The proper name inside a noun phrase: "the official TASS news agency" -> "TASS"."""
-    ents = [e for e in tok.doc.ents if e.start >= tok.left_edge.i and e.end <= tok.right_edge.i + 1
-            and e.label_ in ("ORG", "PERSON", "GPE", "NORP")]
+    ents = [e for e in ents_within(tok.doc, tok.left_edge.i, tok.right_edge.i + 1)
+            if e.label_ in ("ORG", "PERSON", "GPE", "NORP")]
     if ents:
         return " and ".join(e.text for e in ents[:2])
     words = [t.text for t in tok.subtree if t.pos_ == "PROPN"]
