@@ -40,7 +40,6 @@ def test_txt_without_manifest_uses_stem_and_never_ingest_time(write):
 
 
 def test_date_bound_from_text_when_metadata_has_none(write):
-    pytest.importorskip("dyad.dates")
     path = write("bound.txt", "The ceasefire signed on March 3, 2025 held through the week.\n")
     [doc] = list(load_paths([path]))
     assert doc.published is None
@@ -53,7 +52,7 @@ def test_folders_are_walked_recursively_and_manifests_apply_per_folder(write, tm
     write("c/sub/manifest.jsonl", json.dumps({"id": "second", "path": "two.txt", "published": "2025-01-05"}))
     write("c/notes.md", "not an article")
     docs, problems = split(load_paths([tmp_path / "c"]))
-    assert not problems
+    assert [(type(p).__name__, p.reason) for p in problems] == [("Notice", "1 files of other types skipped (.md)")]
     assert sorted(d.id for d in docs) == ["one", "second"]
     assert {d.id: d.published for d in docs} == {"one": None, "second": "2025-01-05"}
 
@@ -168,6 +167,22 @@ def test_iso_date_accepts_dates_and_timestamps_only():
     assert iso_date("2024-10-23") == "2024-10-23"
     assert iso_date("2024-10-23T08:15:00+03:00") == "2024-10-23"
     assert iso_date("yesterday") is None and iso_date(None) is None
+    assert iso_date("2024-13-45") is None and iso_date("2024-02-30") is None
+    assert iso_date("2024-01-01garbage") is None and iso_date("2024-01-01T25:00") is None
+    assert iso_date("2024-10-23T08:15:00Z") == "2024-10-23" and iso_date(20241023) is None
+
+
+def test_cutting_runs_that_are_not_prose_is_linear_and_leaves_prose_alone():
+    from dyad.ingest import cut_long_runs
+
+    prose = "Talks resumed. " * 10_000
+    notes = []
+    assert cut_long_runs(prose, 2_000, notes) == prose and notes == []
+    runs = ("x" * 1_999 + ".") * 500 + "y" * 1_000_000  # many runs just under the limit, then one huge run
+    cut = cut_long_runs(runs, 2_000, notes)
+    assert cut == ("x" * 1_999 + ".") * 500 + "y" * 2_000
+    assert notes == ["1 stretch(es) of text without a sentence end longer than 2,000 characters "
+                     "(longest 1,000,000) cut to 2,000: not prose"]
 
 
 def test_a_failing_extraction_is_a_problem_and_the_others_are_saved(write, tmp_path):

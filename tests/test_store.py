@@ -96,19 +96,20 @@ def test_problems_of_the_last_run_replace_earlier_ones(filled_store):
     store, _ = filled_store
     store.record_problems([Problem("a.txt", "empty"), Problem("b.txt", "binary")])
     store.record_problems([Problem("c.txt", "too large")])
-    assert store.problems() == [{"source": "c.txt", "reason": "too large"}]
+    assert store.problems() == [{"source": "c.txt", "reason": "too large", "kind": "failed"}]
 
 
-def test_a_failed_story_link_makes_the_next_ingest_retry(filled_store, monkeypatch):
-    stories = pytest.importorskip("dyad.stories")
-    if not hasattr(stories, "link_extraction"):
-        pytest.skip("the stories stage has no link_extraction yet")
+def test_a_failed_story_link_stores_nothing_of_the_new_version(filled_store, monkeypatch):
+    from dyad import stories
+
     store, _ = filled_store
+    old_hash = store.stored_hash("d1")
 
     def fail(con, extraction):
         raise RuntimeError("linking broke")
     monkeypatch.setattr(stories, "link_extraction", fail)
-    extraction = make_extraction("d1")
+    extraction = make_extraction("d1", events=1, text="Talks in Tokyo\nJapan and South Korea met again.")
     with pytest.raises(RuntimeError):
         store.save(extraction)
-    assert not store.has_document("d1", extraction.document.content_hash)
+    assert store.stored_hash("d1") == old_hash  # the old version, whole, and the new one can be retried
+    assert len([e for e in store.events() if e["doc_id"] == "d1"]) == 2

@@ -1,5 +1,14 @@
 """dyad: sourced, deduplicated, time-resolved PLOVER event data from news about international relations."""
-from .records import ActorRecord, ActorRef, Document, Event, Extraction, Fact, Mention, Quote
+from .records import (
+    ActorRecord,
+    ActorRef,
+    Document,
+    Event,
+    Extraction,
+    Fact,
+    Mention,
+    Quote,
+)
 
 __version__ = "0.1.0"
 

@@ -2,6 +2,11 @@
 
 JSONL is the reference form. CSV and Parquet are written by DuckDB's COPY from the same rows: Parquet keeps
 nested fields nested (DuckDB infers the structs), CSV flattens them to JSON strings.
+
+An output file is never the store itself, and replaces an existing file only with `force`; it is written
+beside its target and moved into place, so a failed export leaves no half file. In CSV, a text cell that a
+spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage return) gets a leading
+apostrophe, the usual neutralisation; numbers stay numbers. JSONL and Parquet hold the values unchanged.
 """
 from __future__ import annotations
 
@@ -16,7 +21,8 @@ import duckdb
 
 from .store import Store, StoreError
 
-FORMATS = ("jsonl", "csv", "parquet")
+FORMATS = ("jsonl", "csv", "parquet", "plover")  # plover: events in the POLECAT/PLOVER layout, as JSONL
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Columns of each export in order; rows may carry extra keys after these (rule, date_precision …).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "events": ("event_id", "doc_id", "type", "mode", "context", "actors", "recipients", "date", "date_text",
@@ -48,31 +54,75 @@ def table_rows(store: Store, table: str) -> list[dict[str, Any]]:
 
 
 def story_rows(store: Store) -> list[dict[str, Any]]:
-    try:
-        from .stories import story_rows as rows_of
-    except ImportError:  # the stories stage has not landed in this install
-        return []
+    from .stories import story_rows as rows_of
+
     return list(rows_of(store.connection))
 
 
-def export_table(store: Store, table: str, fmt: str = "jsonl", out: str | os.PathLike | IO[str] | None = None
-                 ) -> int:
+def export_table(store: Store, table: str, fmt: str = "jsonl", out: str | os.PathLike | IO[str] | None = None,
+                 force: bool = False) -> int:
     """Write one table to `out` (a path, an open text stream, or stdout when None); returns the row count.
 
-    Parquet needs a path: it is a binary file.
+    Parquet needs a path: it is a binary file. A path that is the store, a folder, in a missing folder, or
+    an existing file (unless `force`) is refused with a StoreError before anything is written.
     """
     if fmt not in FORMATS:
         raise StoreError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
-    rows = [_ordered(row, COLUMNS.get(table, ())) for row in table_rows(store, table)]
+    if fmt == "parquet" and not isinstance(out, (str, os.PathLike)):
+        raise StoreError("parquet is binary: give an output file with -o FILE")
+    if isinstance(out, (str, os.PathLike)):
+        check_output(Path(out), store.path, force)
+    if fmt == "plover":  # the layout lives in dyad.analysis; the records are written as JSONL
+        if table != "events":
+            raise StoreError(f"the plover format is for events, not {table}")
+        from .analysis import plover_rows
+        rows, fmt = plover_rows(store), "jsonl"
+    else:
+        rows = [_ordered(row, COLUMNS.get(table, ())) for row in table_rows(store, table)]
+    if not isinstance(out, (str, os.PathLike)):
+        _write(rows, table, fmt, out)
+        return len(rows)
+    target = Path(out)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".dyad-export-") as tmp:
+        partial = Path(tmp) / target.name
+        _write(rows, table, fmt, partial)
+        os.replace(partial, target)
+    return len(rows)
+
+
+def _write(rows: list[dict[str, Any]], table: str, fmt: str, out) -> None:
     if fmt == "jsonl":
         _write_jsonl(rows, out)
-    elif fmt == "csv":
-        _write_via_duckdb(rows, table, out, "csv")
     else:
-        if out is None or not isinstance(out, (str, os.PathLike)):
-            raise StoreError("parquet is binary: give an output file with -o FILE")
-        _write_via_duckdb(rows, table, out, "parquet")
-    return len(rows)
+        _write_via_duckdb(rows, table, out, fmt)
+
+
+def check_output(path: Path, store_path: Path, force: bool) -> None:
+    """Refuse an output path that would destroy the store or another file, or that cannot be written."""
+    if _same_file(path, store_path) or _same_file(path, Path(f"{store_path}.wal")):
+        raise StoreError(f"{path} is the database itself: choose another output file")
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder: give a file name, e.g. {path / 'out.jsonl'}")
+    if not path.parent.is_dir():
+        raise StoreError(f"no folder {path.parent} to write {path.name} in: create it first")
+    if not os.access(path.parent, os.W_OK):
+        raise StoreError(f"cannot write in {path.parent}: permission denied")
+    if (path.exists() or path.is_symlink()) and not force:
+        raise StoreError(f"{path} exists: use --force to replace it")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, with a leading apostrophe; anything else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _ordered(row: dict[str, Any], columns: tuple[str, ...]) -> dict[str, Any]:
@@ -97,7 +147,7 @@ def _write_via_duckdb(rows: list[dict[str, Any]], table: str, out, fmt: str) -> 
         source = Path(tmp) / "rows.jsonl"
         target = Path(out) if isinstance(out, (str, os.PathLike)) else Path(tmp) / f"out.{fmt}"
         if fmt == "csv":
-            rows = [{k: _flat(v) for k, v in row.items()} for row in rows]
+            rows = [{k: neutralise(_flat(v)) for k, v in row.items()} for row in rows]
         source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         con = duckdb.connect()
         try:

@@ -1,13 +1,19 @@
 """The DuckDB store: documents, segments, mentions, events, quotes, facts, actors and ingest problems.
 
-One document's rows are replaced in one transaction (delete, then insert), so re-ingesting never duplicates
-and a failure never leaves half a document. Nested fields (actors, evidence, roles …) are kept as JSON text
-and decoded on the way out, so every query helper returns rows in exactly the export schema of DESIGN.md.
+One document's rows and its story links are replaced in one transaction (delete, insert, link), so
+re-ingesting never duplicates and a failure or a kill never leaves half a document. A writer can `release()`
+the file between batches (DuckDB locks the whole file): readers then see the last committed state, and the
+connection is reopened on next use, waiting for readers to finish. Nested fields (actors, evidence, roles …)
+are kept as JSON text and decoded on the way out, so every query helper returns rows in exactly the export
+schema of DESIGN.md.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -17,6 +23,11 @@ import duckdb
 from .records import ActorRecord, Extraction, Problem, Role
 
 DEFAULT_DB = os.environ.get("DYAD_DB", "dyad.duckdb")
+# How long opening a locked file is retried: a writer waits for readers, a reader for the writer's batch.
+WRITER_LOCK_WAIT = float(os.environ.get("DYAD_LOCK_WAIT", 120))
+READER_LOCK_WAIT = float(os.environ.get("DYAD_READ_WAIT", 10))
+LOCK_POLL_SECONDS = 0.05
+SINCE_PATTERN = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 # Column name -> SQL type; "JSON" columns hold nested values as JSON text.
 SCHEMA: dict[str, dict[str, str]] = {
@@ -38,7 +49,8 @@ SCHEMA: dict[str, dict[str, str]] = {
               "text": "VARCHAR", "period": "VARCHAR", "evidence": "JSON", "qualifier": "VARCHAR"},
     "actors": {"actor_id": "VARCHAR PRIMARY KEY", "kind": "VARCHAR", "name": "VARCHAR", "aliases": "JSON",
                "country": "VARCHAR", "sector": "VARCHAR", "roles": "JSON", "doc_ids": "JSON"},
-    "problems": {"source": "VARCHAR", "reason": "VARCHAR"},
+    # kind: "failed" (the input was not stored) or "notice" (stored, with something cut or ignored)
+    "problems": {"source": "VARCHAR", "reason": "VARCHAR", "kind": "VARCHAR"},
 }
 PER_DOCUMENT_TABLES = ("segments", "mentions", "events", "quotes", "facts")
 # Keys of an event's or quote's actor in the export (ActorRef.kind stays internal).
@@ -55,6 +67,10 @@ class StoreError(Exception):
     """A store that cannot be opened or queried; the message says what to do."""
 
 
+class StoreBusy(StoreError):
+    """The file is locked by another process for longer than we were willing to wait."""
+
+
 def _quote(name: str) -> str:
     return f'"{name}"'
 
@@ -62,14 +78,17 @@ def _quote(name: str) -> str:
 class Store:
     """A DuckDB file holding everything extracted. `Store(path)` creates the file and tables if missing."""
 
-    def __init__(self, path: str | os.PathLike = DEFAULT_DB, read_only: bool = False):
+    def __init__(self, path: str | os.PathLike = DEFAULT_DB, read_only: bool = False,
+                 lock_wait: float | None = None):
         self.path = Path(path)
+        self.read_only = read_only
+        self.lock_wait = lock_wait if lock_wait is not None else (READER_LOCK_WAIT if read_only else WRITER_LOCK_WAIT)
         if read_only and not self.path.exists():
             raise StoreError(f"no database at {self.path}: run `dyad ingest PATH --db {self.path}` first")
-        try:
-            self._con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+        if self.path.is_dir():
+            raise StoreError(f"cannot open database {self.path}: it is a folder")
+        self._db: duckdb.DuckDBPyConnection | None = None
+        self._connect()
         if not read_only:
             self._create_tables()
 
@@ -78,8 +97,34 @@ class Store:
     def connection(self) -> duckdb.DuckDBPyConnection:
         return self._con
 
+    @property
+    def _con(self) -> duckdb.DuckDBPyConnection:
+        return self._db if self._db is not None else self._connect()
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        """Open the file, retrying while another process holds its lock (up to `lock_wait` seconds)."""
+        deadline = time.monotonic() + self.lock_wait
+        while True:
+            try:
+                self._db = duckdb.connect(str(self.path), read_only=self.read_only)
+                return self._db
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(_busy_message(self.path, str(exc), self.read_only)) from exc
+                time.sleep(LOCK_POLL_SECONDS)
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+
+    def release(self) -> None:
+        """Close the file so other processes can read it; the next use reopens it."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
     def close(self) -> None:
-        self._con.close()
+        self.release()
 
     def __enter__(self) -> Store:
         return self
@@ -114,12 +159,14 @@ class Store:
                                 [doc_id, content_hash]).fetchone()
         return row is not None
 
-    def save(self, extraction: Extraction) -> None:
-        """Replace everything stored for this document in one transaction, then link its stories.
+    def stored_hash(self, doc_id: str) -> str | None:
+        """The content hash stored for `doc_id`, or None when the document is not stored."""
+        row = self._con.execute("SELECT content_hash FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
+        return row[0] if row else None
 
-        Linking runs after the commit, in the stories stage's own transaction: DuckDB has no nested
-        transactions, and a BEGIN inside an open one aborts it.
-        """
+    def save(self, extraction: Extraction) -> None:
+        """Replace everything stored for this document and link its stories, in one transaction:
+        the document is stored whole, with its story links, or not at all."""
         doc_id = extraction.document.id
         self._con.begin()
         try:
@@ -129,23 +176,25 @@ class Store:
                 self._insert(table, rows)
             for record in extraction.actors:
                 self._upsert_actor(record)
+            self._link_stories(extraction)
         except BaseException:
             self._con.rollback()
             raise
         self._con.commit()
-        try:
-            self._link_stories(extraction)
-        except BaseException:
-            # Forget the hash so the next ingest extracts and links this document again.
-            self._con.execute("UPDATE documents SET content_hash = '' WHERE doc_id = ?", [doc_id])
-            raise
 
     def _link_stories(self, extraction: Extraction) -> None:
-        try:
-            from .stories import link_extraction
-        except ImportError:  # the stories stage has not landed in this install
-            return
-        link_extraction(self._con, extraction)
+        from .stories import link_extraction
+
+        link_extraction(_InTransaction(self._con), extraction)
+
+    def forget_unlinked(self) -> int:
+        """Clear the hash of documents whose events or quotes have no story (a store written by an older
+        dyad killed between saving and linking), so the next ingest extracts and links them again."""
+        result = self._con.execute("""
+            UPDATE documents SET content_hash = '' WHERE content_hash <> '' AND doc_id IN (
+                SELECT doc_id FROM events WHERE story_id IS NULL
+                UNION SELECT doc_id FROM quotes WHERE story_id IS NULL)""").fetchone()
+        return int(result[0]) if result else 0
 
     def _upsert_actor(self, record: ActorRecord) -> None:
         old = self._actor_record(record.actor_id)
@@ -161,11 +210,14 @@ class Store:
         row["roles"] = [Role(**r) for r in row["roles"] or []]
         return ActorRecord(**row)
 
-    def record_problems(self, problems: list[Problem]) -> None:
-        """Keep the problems of the latest ingest run (earlier runs' are replaced)."""
+    def record_problems(self, problems: list[Problem], notices: list[Problem] = ()) -> None:
+        """Keep the problems (inputs not stored) and notices (stored, with something cut or ignored) of the
+        latest ingest run; earlier runs' are replaced."""
+        rows = [{**asdict(p), "kind": "failed"} for p in problems]
+        rows += [{**asdict(n), "kind": "notice"} for n in notices]
         self._con.begin()
         self._con.execute("DELETE FROM problems")
-        self._insert("problems", [asdict(p) for p in problems])
+        self._insert("problems", rows)
         self._con.commit()
 
     # --- reading ----------------------------------------------------------------------------------
@@ -201,6 +253,7 @@ class Store:
             clauses.append("upper(type) = ?")
             params.append(type.upper())
         if since:
+            check_since(since)
             clauses.append("date IS NOT NULL AND date >= substr(?, 1, length(date))")
             params.append(since)
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
@@ -220,7 +273,12 @@ class Store:
         return self.rows("actors")
 
     def problems(self) -> list[dict[str, Any]]:
-        return self.rows("problems")
+        """The inputs the latest ingest run could not store."""
+        return self.rows("problems", "WHERE kind IS DISTINCT FROM 'notice'")
+
+    def notices(self) -> list[dict[str, Any]]:
+        """What the latest ingest run cut or ignored in inputs it stored."""
+        return self.rows("problems", "WHERE kind = 'notice'")
 
     def actor(self, name_or_id: str) -> dict[str, Any] | None:
         """One actor (by id, code, name or alias, case-insensitive) with its events, quotes and documents."""
@@ -273,22 +331,42 @@ def extraction_rows(extraction: Extraction) -> dict[str, list[dict[str, Any]]]:
 
 
 def merge_actor_records(old: ActorRecord, new: ActorRecord) -> ActorRecord:
-    """The registry's merge where it exists; otherwise keep the old record and union the lists."""
-    try:
-        from .actors.registry import merge_records
-    except ImportError:
-        return _union_records(old, new)
+    from .actors.registry import merge_records
+
     return merge_records(old, new)
 
 
-def _union_records(old: ActorRecord, new: ActorRecord) -> ActorRecord:
-    def union(a, b):
-        return list(dict.fromkeys([*a, *b]))
+class _InTransaction:
+    """The store's connection as seen by the story linker while the store's transaction is open: its
+    BEGIN is refused as DuckDB refuses a nested one (so the linker joins the open transaction), without
+    sending that BEGIN to DuckDB, which would abort the transaction."""
 
-    roles = list(old.roles) + [r for r in new.roles if r not in old.roles]
-    return ActorRecord(actor_id=old.actor_id, kind=old.kind or new.kind, name=old.name or new.name,
-                       aliases=union(old.aliases, new.aliases), country=old.country or new.country,
-                       sector=old.sector or new.sector, roles=roles, doc_ids=union(old.doc_ids, new.doc_ids))
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._con = con
+
+    def begin(self):
+        raise duckdb.TransactionException("already inside the store's transaction")
+
+    def __getattr__(self, name: str):
+        return getattr(self._con, name)
+
+
+def check_since(since: str) -> None:
+    """`since` must be a real date: YYYY, YYYY-MM or YYYY-MM-DD (dates are compared as text)."""
+    padded = since + "-01-01"[len(since) - 4:] if SINCE_PATTERN.fullmatch(since) else ""
+    try:
+        dt.date.fromisoformat(padded)
+    except ValueError:
+        raise StoreError(f"--since {since!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY") from None
+
+
+def _busy_message(path: Path, detail: str, read_only: bool) -> str:
+    holder = re.search(r"PID (\d+)", detail)
+    who = f"process {holder.group(1)}" if holder else "another process"
+    if read_only:
+        return (f"{path} is being written by {who} (an ingest saving a batch): retry in a moment, "
+                f"or wait longer with DYAD_READ_WAIT=SECONDS")
+    return f"{path} is held by {who}: wait for it to finish (or raise DYAD_LOCK_WAIT=SECONDS)"
 
 
 def _encode(table: str, column: str, value: Any) -> Any:

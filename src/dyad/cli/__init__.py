@@ -1,24 +1,28 @@
-"""The thin command line over the library: one module per command group (as in spaCy's CLI)."""
+"""The thin command line over the library: one module per command group (as in spaCy's CLI).
+
+Everything printed that comes from the data (ids, paths, article text, reasons) goes through `shown`: Rich
+markup in it is escaped and control characters are printed as escapes, never executed by the terminal.
+"""
 from __future__ import annotations
 
 import importlib
+import unicodedata
 
 import typer
+from rich.markup import escape
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="dyad: sourced PLOVER event data from news about international relations.")
 
 # Each module registers its commands on `app` when imported.
-COMMAND_MODULES = ("ingest", "events", "export", "actors", "stories", "evaluate")
+COMMAND_MODULES = ("ingest", "events", "export", "actors", "stories", "evaluate", "analysis", "serve", "resolve")
+# Control, format (bidi overrides …), line/paragraph separator and unassigned or private characters.
+HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
 
 
 def _register() -> None:
     for name in COMMAND_MODULES:
-        try:
-            importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise
+        importlib.import_module(f"{__name__}.{name}")
 
 
 def main() -> None:
@@ -26,14 +30,35 @@ def main() -> None:
     app()
 
 
-def open_store(db: str, read_only: bool = True):
-    """The store at `db`, or a short error and exit code 1 (commands that only read never create one)."""
+def visible(value: object) -> str:
+    """`value` as text with every control or format character written as an escape (\\x1b, \\u202e)."""
+    text = "" if value is None else str(value)
+    return "".join(_escaped(c) if unicodedata.category(c) in HIDDEN_CATEGORIES else c for c in text)
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def shown(value: object) -> str:
+    """`value` safe to embed in Rich markup: markup escaped, control characters visible."""
+    return escape(visible(value))
+
+
+def error(message: object) -> None:
+    """A short red error line on stderr; the message is data, never markup."""
     from rich.console import Console
 
+    Console(stderr=True).print(f"[red]error:[/] {shown(message)}", highlight=False, soft_wrap=True)
+
+
+def open_store(db: str, read_only: bool = True):
+    """The store at `db`, or a short error and exit code 1 (commands that only read never create one)."""
     from ..store import Store, StoreError
 
     try:
         return Store(db, read_only=read_only)
     except StoreError as exc:
-        Console(stderr=True).print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        error(exc)
         raise typer.Exit(1) from exc

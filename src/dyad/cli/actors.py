@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..store import DEFAULT_DB
-from . import app, open_store
+from . import app, open_store, shown
 from .events import events_table
 
 console = Console()
@@ -30,8 +30,8 @@ def actors(
     for name in ("actor_id", "kind", "name", "country", "sector", "docs"):
         table.add_column(name, overflow="fold")
     for row in rows:
-        table.add_row(row["actor_id"], row["kind"] or "", row["name"] or "", row["country"] or "",
-                      row["sector"] or "", str(len(row["doc_ids"] or [])))
+        table.add_row(*(shown(row[k]) for k in ("actor_id", "kind", "name", "country", "sector")),
+                      str(len(row["doc_ids"] or [])))
     console.print(table)
 
 
@@ -44,14 +44,15 @@ def actor(
     with open_store(str(db)) as store:
         found = store.actor(name)
     if found is None:
-        console.print(f"[red]no actor {name!r}[/]: `dyad actors` lists them", highlight=False)
+        console.print(f"[red]no actor {shown(repr(name))}[/]: `dyad actors` lists them", highlight=False)
         raise typer.Exit(1)
-    console.print(f"[bold]{found['name']}[/] ({found['actor_id']}, {found['kind']})", highlight=False)
+    console.print(f"[bold]{shown(found['name'])}[/] ({shown(found['actor_id'])}, {shown(found['kind'])})",
+                  highlight=False)
     details = [f"{k}: {found[k]}" for k in ("country", "sector") if found.get(k)]
     if found.get("aliases"):
         details.append("aliases: " + ", ".join(found["aliases"]))
     for line in details:
-        console.print("  " + line, highlight=False)
+        console.print("  " + shown(line), highlight=False)
     _print_roles(found.get("roles") or [])
     if found["events"]:
         console.print(events_table(found["events"]))
@@ -66,7 +67,7 @@ def _print_roles(roles: list[dict]) -> None:
     for name in ("title", "country", "sector", "start", "end", "source"):
         table.add_column(name)
     for role in roles:
-        table.add_row(*(str(role.get(k) or "") for k in ("title", "country", "sector", "start", "end", "source")))
+        table.add_row(*(shown(role.get(k)) for k in ("title", "country", "sector", "start", "end", "source")))
     console.print(table)
 
 
@@ -77,7 +78,7 @@ def _print_quotes(quotes: list[dict]) -> None:
     table.add_column("quote", overflow="fold")
     table.add_column("doc")
     for quote in quotes:
-        table.add_row(f"“{quote['text']}”", quote["doc_id"])
+        table.add_row(f"“{shown(quote['text'])}”", shown(quote["doc_id"]))
     console.print(table)
 
 
@@ -88,6 +89,6 @@ def _print_documents(documents: list[dict]) -> None:
     for name in ("doc_id", "published", "outlet", "title"):
         table.add_column(name, overflow="fold")
     for doc in documents:
-        table.add_row(doc["doc_id"], doc["published"] or doc["published_bound"] or "", doc["outlet"] or "",
-                      doc["title"] or "")
+        table.add_row(shown(doc["doc_id"]), shown(doc["published"] or doc["published_bound"]),
+                      shown(doc["outlet"]), shown(doc["title"]))
     console.print(table)

@@ -11,8 +11,16 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from ..evaluate import NONE, PLOVER_TYPES, GoldError, Report, evaluate, load_gold, pipeline_predictor
-from . import app
+from ..evaluate import (
+    NONE,
+    PLOVER_TYPES,
+    GoldError,
+    Report,
+    evaluate,
+    load_gold,
+    pipeline_predictor,
+)
+from . import app, error, shown
 
 
 @app.command("eval")
@@ -34,8 +42,12 @@ def eval_command(
         predict = pipeline_predictor(Pipeline())
     report = _run_with_progress(rows, predict, err)
     if errors:
-        _write_errors(report, errors)
-        err.print(f"{len(report.errors())} wrong records written to {errors}")
+        try:
+            _write_errors(report, errors)
+        except OSError as exc:
+            error(f"cannot write {errors}: {exc.strerror or exc}")
+            raise typer.Exit(1) from exc
+        err.print(f"{len(report.errors())} wrong records written to {shown(errors)}", highlight=False)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
     else:
@@ -87,7 +99,7 @@ def _per_type_table(report: Report) -> Table:
     for name in ("type", "gold", "predicted", "correct", "precision", "recall", "F1"):
         table.add_column(name, justify="left" if name == "type" else "right")
     for t in report.per_type:
-        table.add_row(t.type, str(t.gold), str(t.predicted), str(t.correct),
+        table.add_row(shown(t.type), str(t.gold), str(t.predicted), str(t.correct),
                       f"{t.precision:.3f}", f"{t.recall:.3f}", f"{t.f1:.3f}")
     return table
 
@@ -104,7 +116,7 @@ def _confusion_table(report: Report) -> Table:
     for gold in PLOVER_TYPES:
         row = report.confusion.get(gold)
         if row:
-            table.add_row(gold, *[_cell(row.get(p, 0), p == gold) for p in columns])
+            table.add_row(shown(gold), *[_cell(row.get(p, 0), p == gold) for p in columns])
     return table
 
 

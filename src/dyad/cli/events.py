@@ -8,8 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..store import DEFAULT_DB
-from . import app, open_store
+from ..store import DEFAULT_DB, StoreError
+from . import app, error, open_store, shown
 
 console = Console()
 SNIPPET_CHARS = 90
@@ -21,12 +21,17 @@ def events(
     between: Optional[tuple[str, str]] = typer.Option(None, "--between", metavar="A B",
                                                       help="Only events between two actors (codes: RUS IRN)."),
     type: Optional[str] = typer.Option(None, "--type", help="Only this PLOVER type (AGREE, CONSULT …)."),
-    since: Optional[str] = typer.Option(None, "--since", help="Only events dated on or after this ISO date."),
+    since: Optional[str] = typer.Option(None, "--since", help="Only events dated on or after this date "
+                                                               "(YYYY-MM-DD, YYYY-MM or YYYY)."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most this many rows."),
 ) -> None:
     """List events: date, type, actors → recipients, aux and the evidence."""
     with open_store(str(db)) as store:
-        rows = store.events(between=between, type=type, since=since, limit=limit)
+        try:
+            rows = store.events(between=between, type=type, since=since, limit=limit)
+        except StoreError as exc:
+            error(exc)
+            raise typer.Exit(2) from exc
     if not rows:
         console.print("no events match" if (between or type or since) else
                       "no events stored yet: run `dyad ingest PATH` first")
@@ -39,8 +44,8 @@ def events_table(rows: list[dict]) -> Table:
     for name in ("date", "type", "who → whom", "aux", "evidence", "doc"):
         table.add_column(name, overflow="fold")
     for row in rows:
-        table.add_row(row["date"] or "", row["type"], dyad_label(row), row["aux"] or "",
-                      snippet(row["evidence"]), row["doc_id"])
+        table.add_row(shown(row["date"]), shown(row["type"]), shown(dyad_label(row)), shown(row["aux"]),
+                      shown(snippet(row["evidence"])), shown(row["doc_id"]))
     return table
 
 

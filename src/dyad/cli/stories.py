@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..store import DEFAULT_DB
-from . import app, open_store
+from . import app, open_store, shown
 
 console = Console()
 SNIPPET_CHARS = 100
@@ -38,9 +38,9 @@ def stories_command(
     for name in ("story", "docs", "indep.", "kind/type", "participants", "date", "place", "outlets"):
         table.add_column(name, overflow="fold")
     for r in rows:
-        table.add_row(r["story_id"], str(r["documents"]), str(r["independent_sources"]),
-                      r["type"] if r["kind"] == "event" else "quote", ", ".join(r["participants"]),
-                      r["date"] or "", r["location"] or "", ", ".join(r["outlets"]) or "(unknown)")
+        table.add_row(shown(r["story_id"]), str(r["documents"]), str(r["independent_sources"]),
+                      shown(r["type"] if r["kind"] == "event" else "quote"), shown(", ".join(r["participants"])),
+                      shown(r["date"]), shown(r["location"]), shown(", ".join(r["outlets"]) or "(unknown)"))
     console.print(table)
 
 
@@ -55,19 +55,20 @@ def story_command(
     with open_store(str(db)) as store:
         story = get_story(store.connection, story_id)
     if story is None:
-        console.print(f"[red]no story {story_id!r}[/]: `dyad stories` lists them")
+        console.print(f"[red]no story {shown(repr(story_id))}[/]: `dyad stories` lists them", highlight=False)
         raise typer.Exit(1)
-    console.print(f"[bold]{story['story_id']}[/] {story['kind']} {story['type']} "
-                  f"{', '.join(story['participants'])}  date {story['date'] or '?'}  place {story['location'] or '?'}")
+    console.print(f"[bold]{shown(story['story_id'])}[/] {shown(story['kind'])} {shown(story['type'])} "
+                  f"{shown(', '.join(story['participants']))}  date {shown(story['date'] or '?')}  "
+                  f"place {shown(story['location'] or '?')}", highlight=False)
     console.print(f"{story['documents']} documents, {story['independent_sources']} independent sources "
-                  f"({', '.join(story['sources'])}); first report {story['first_report'] or '?'}, "
-                  f"last {story['last_report'] or '?'}")
+                  f"({shown(', '.join(story['sources']))}); first report {shown(story['first_report'] or '?')}, "
+                  f"last {shown(story['last_report'] or '?')}", highlight=False)
     console.print(_members_table(story))
     if story.get("links"):
         console.print(_links_table(story["links"]))
     for d in story["disagreements"]:
         values = "; ".join(f"{v['value']} ({', '.join(s['doc_id'] for s in v['sources'])})" for v in d["values"])
-        console.print(f"[yellow]disagreement on {d['field']}[/]: {values}")
+        console.print(f"[yellow]disagreement on {shown(d['field'])}[/]: {shown(values)}", highlight=False)
 
 
 def _members_table(story: dict) -> Table:
@@ -75,7 +76,8 @@ def _members_table(story: dict) -> Table:
     for name in ("doc", "outlet", "date", "evidence"):
         table.add_column(name, overflow="fold")
     for m in story["members"]:
-        table.add_row(m["doc_id"], m.get("outlet") or "", m.get("date") or "", _snippet(m.get("evidence")))
+        table.add_row(shown(m["doc_id"]), shown(m.get("outlet")), shown(m.get("date")),
+                      shown(_snippet(m.get("evidence"))))
     return table
 
 
@@ -84,5 +86,6 @@ def _links_table(links: list[dict]) -> Table:
     for name in ("report", "matched", "score", "reasons"):
         table.add_column(name, overflow="fold")
     for link in links:
-        table.add_row(link["id"], link["linked_to"], f"{link['score']:.2f}", "; ".join(link["reasons"]))
+        table.add_row(shown(link["id"]), shown(link["linked_to"]), f"{link['score']:.2f}",
+                      shown("; ".join(link["reasons"])))
     return table

@@ -1,0 +1,1 @@
+"""Engines that run extraction beyond one machine (optional extras)."""
