@@ -1,9 +1,8 @@
 """Shared fixtures: one loaded pipeline per session, hand-made extractions, a CLI runner."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import importlib
+from pathlib import Path
 
 import pytest
 from rich.console import Console

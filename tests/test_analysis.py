@@ -5,8 +5,8 @@ import json
 
 import duckdb
 import pytest
-from conftest import make_extraction
 
+from conftest import make_extraction
 from dyad.analysis import AnalysisError, changes, check_date, network, series, series_rows, write_rows
 from dyad.records import ActorRef, Event
 from dyad.store import Store

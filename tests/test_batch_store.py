@@ -5,8 +5,8 @@ import copy
 
 import duckdb
 import pytest
-from conftest import PROJECT_ROOT, make_extraction
 
+from conftest import PROJECT_ROOT, make_extraction
 from dyad.ingest import load_paths
 from dyad.records import ActorRef, Document, Event, Extraction
 from dyad.store import Store

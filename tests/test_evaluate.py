@@ -9,8 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from dyad.evaluate import (NONE, PLOVER_TYPES, GoldError, code_table_from, evaluate, load_code_table,
-                           load_gold)
+from dyad.evaluate import NONE, PLOVER_TYPES, GoldError, code_table_from, evaluate, load_code_table, load_gold
 from dyad.records import ActorRef, Event
 
 

@@ -10,13 +10,13 @@ import time
 
 import duckdb
 import pytest
-from conftest import PROJECT_ROOT
-from test_batch_store import snapshot
 
+from conftest import PROJECT_ROOT
 from dyad.ingest import ingest_paths
 from dyad.parallel import default_jobs, extract_in_order, extraction_options
 from dyad.records import Document, Extraction
 from dyad.store import Store
+from test_batch_store import snapshot
 
 EXAMPLES = PROJECT_ROOT / "examples" / "corpus"
 EXPORTS = ("events", "quotes", "facts", "actors", "stories", "documents")

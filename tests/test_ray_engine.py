@@ -8,10 +8,10 @@ import json
 
 import duckdb
 import pytest
-from conftest import PROJECT_ROOT
-from test_batch_store import snapshot
 
+from conftest import PROJECT_ROOT
 from dyad.engines.ray_engine import start_ray
+from test_batch_store import snapshot
 
 EXAMPLES = PROJECT_ROOT / "examples" / "corpus"
 

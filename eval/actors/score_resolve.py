@@ -27,7 +27,8 @@ CASE_FILES = tuple(Path(__file__).with_name(f"resolve_cases{suffix}.jsonl") for 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--misses", action="store_true", help="print the cases got wrong")
-    parser.add_argument("--split", choices=("dev", "held", "fresh", "final"), default=None, help="print misses of this split only")
+    parser.add_argument("--split", choices=("dev", "held", "fresh", "final"), default=None,
+                        help="print misses of this split only")
     args = parser.parse_args()
     cases = [json.loads(line) for path in CASE_FILES if path.exists()
              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -204,7 +204,8 @@ def extract_quotes(parsed, mentions: list[Mention], document: Document) -> list[
     for index, part in enumerate(parsed):
         spans = [strip_quoted(part.doc.text, s, e) for s, e in find_quoted(part.doc.text)]
         for s, e in spans:
-            context.quoted_tokens[index].update(t.i for t in part.doc.char_span(s - 1, e + 1, alignment_mode="expand") or [])
+            quoted = part.doc.char_span(s - 1, e + 1, alignment_mode="expand")
+            context.quoted_tokens[index].update(t.i for t in quoted or [])
         for s, e in spans:
             attributed = attribute(index, part, s, e, context, found)
             if attributed is not None:

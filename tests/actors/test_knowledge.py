@@ -3,10 +3,9 @@ import re
 
 import pytest
 
-from dyad.datafiles import DataFileError
-
 from dyad.actors import knowledge as kb_module
 from dyad.actors.knowledge import KnowledgeBase, load_kb, plural_tokens
+from dyad.datafiles import DataFileError
 from dyad.nlp import load_nlp
 
 

@@ -3,9 +3,9 @@ import pytest
 
 from dyad.actors.knowledge import load_kb
 from dyad.actors.mentions import resolve_mentions
+from dyad.actors.registry import merge_records, records_from_mentions
 from dyad.nlp import load_nlp, parse
 from dyad.records import ActorRecord, Document, Role, Segment
-from dyad.actors.registry import merge_records, records_from_mentions
 
 
 @pytest.fixture(scope="module")

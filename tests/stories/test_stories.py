@@ -1,7 +1,6 @@
 """Stories: cross-document linking, corroboration and disagreement, on hand-made multi-document examples."""
 from __future__ import annotations
 
-
 import duckdb
 import pytest
 

@@ -102,7 +102,8 @@ def _region_places() -> list[Place]:
                 cores.setdefault(n.split(" ", 1)[1], set()).add(code)
         places += [Place(f"{n} {sub.type}", code, REGION_POPULATION, "region") for n in names if sub.type
                    and not n.endswith(sub.type)]
-    places += [Place(core, codes.pop(), REGION_POPULATION, "region") for core, codes in cores.items() if len(codes) == 1]
+    places += [Place(core, codes.pop(), REGION_POPULATION, "region")
+               for core, codes in cores.items() if len(codes) == 1]
     return places
 
 

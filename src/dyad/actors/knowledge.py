@@ -13,7 +13,8 @@ code, as in the packaged files), ``people`` (a list), ``titles`` (with ``offices
 Example::
 
     people:
-      - {name: Jane Doe, aliases: [Doe], country: NOR, offices: [{title: foreign minister, sector: GOV, start: "2025-01-02"}]}
+      - {name: Jane Doe, aliases: [Doe], country: NOR,
+         offices: [{title: foreign minister, sector: GOV, start: "2025-01-02"}]}
     groups:
       ABC: {name: Army of the Blue Coast, aliases: [ABC], sector: REB}
 
@@ -266,8 +267,9 @@ def packaged_data() -> dict[str, Any]:
 
 
 def merge_people(older: list[dict], newer: list[dict]) -> list[dict]:
-    """People of two sources merged by name (spelt with or without diacritics): where both give one term of an office, the newer source's dates
-    replace the older's (later sources win); other terms, other offices and all aliases are kept."""
+    """People of two sources merged by name (spelt with or without diacritics): where both give one term of
+    an office, the newer source's dates replace the older's (later sources win); other terms, other offices
+    and all aliases are kept."""
     merged = {slugify(row["name"]): dict(row) for row in older}  # "Erdoğan" and "Erdogan" are one person
     for row in newer:
         key = slugify(row["name"])

@@ -365,7 +365,8 @@ class SentenceReader:
         if end is not None:
             return end
         j = i
-        while j < len(self.tokens) and j - i < 5 and self.tokens[j].pos_ == "PROPN" and self.tokens[j].text[:1].isupper() \
+        while j < len(self.tokens) and j - i < 5 and self.tokens[j].pos_ == "PROPN" \
+                and self.tokens[j].text[:1].isupper() \
                 and self.tokens[j].ent_type_ in NAME_SLOT_LABELS and self.place_at(j) is None and not self.taken[j]:
             j += 1
         if j == i:
@@ -436,7 +437,8 @@ class SentenceReader:
                     and not self._of_what(i + 2):
                 found.append(Candidate(i, i + 2, "anaphor", group_of="state" if two in state_anaphors else "MIL"))
                 i += 2
-            elif self.words[i] in pronouns and self.tokens[i].pos_ == "PRON" or self.words[i] in ("his", "its", "their"):
+            elif (self.words[i] in pronouns and self.tokens[i].pos_ == "PRON"
+                  or self.words[i] in ("his", "its", "their")):
                 found.append(Candidate(i, i + 1, "pronoun"))
                 i += 1
             else:

@@ -15,7 +15,8 @@ console = Console()
 def resolve(
     phrase: str = typer.Argument(..., help="An actor phrase: \"Kassym-Jomart Tokayev\", \"Kenyan police\", \"BJP\"."),
     date: str | None = typer.Option(None, "--date", help="Date the phrase is read at (YYYY-MM-DD): offices held then."),
-    context: str | None = typer.Option(None, "--context", help="Text around the phrase; gives a state the phrase lacks."),
+    context: str | None = typer.Option(None, "--context",
+                                       help="Text around the phrase; gives a state the phrase lacks."),
     as_json: bool = typer.Option(False, "--json", help="Print the resolution as one JSON object."),
 ) -> None:
     """Resolve an actor phrase to its state or organisation code, PLOVER sector, name and why."""

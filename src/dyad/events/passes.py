@@ -145,8 +145,10 @@ def headline_frame(sent: Span, index: MentionIndex, cb: Codebook) -> dict[int, F
                           if not e.objects or any(last_at.get(o, -1) > tok.i for o in e.objects)), None)
             if entry is None:
                 continue
-            before = distinct([a for t in sent if t.i < tok.i for m in index.on_token(t) for a in ([m.actor] + m.members)])
-            later = distinct([a for t in sent if t.i > tok.i for m in index.on_token(t) for a in ([m.actor] + m.members)])
+            before = distinct([a for t in sent if t.i < tok.i for m in index.on_token(t)
+                               for a in ([m.actor] + m.members)])
+            later = distinct([a for t in sent if t.i > tok.i for m in index.on_token(t)
+                              for a in ([m.actor] + m.members)])
             return {tok.i: Frame(head=tok, entry=entry, type=entry.type, actors=before,
                                  recipients=without(later, before), context=set(entry.context),
                                  rule=f"{entry.id}>headline", confidence=0.5, has_subject=True,
@@ -202,7 +204,8 @@ def _mark_claims(frames: dict[int, Frame], cb: Codebook) -> None:
     for frame in frames.values():
         child = frame.head
         for node in frame.head.ancestors:
-            if node.pos_ == "NOUN" and node.lemma_.lower() in nouns and child.dep_ in ("acl", "ccomp", "relcl", "appos"):
+            if node.pos_ == "NOUN" and node.lemma_.lower() in nouns \
+                    and child.dep_ in ("acl", "ccomp", "relcl", "appos"):
                 frame.alleged = True
                 break
             child = node

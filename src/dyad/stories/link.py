@@ -385,7 +385,7 @@ def best_links(con, rows: list[dict], cfg: StoryConfig) -> dict[str, Link]:
         proposals.extend(by_story.values())
     chosen: dict[str, Link] = {}
     taken: set[str] = set()
-    ranked = sorted(proposals, key=lambda l: (-l.score, l.event_id, l.story_id))
+    ranked = sorted(proposals, key=lambda p: (-p.score, p.event_id, p.story_id))
     for link in ranked:
         if link.event_id not in chosen and link.story_id not in taken:
             chosen[link.event_id] = link
