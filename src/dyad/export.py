@@ -33,6 +33,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "documents": ("doc_id", "title", "published", "published_bound", "date_source", "outlet", "url",
                   "source_path", "content_hash", "text"),
     "stories": ("story_id",),
+    "promises": ("promise_id", "participants", "act_type", "act", "first_promised", "deadline", "reports",
+                 "sources", "status", "decided_by", "lag_days"),
 }
 TABLES = tuple(COLUMNS)
 
@@ -50,6 +52,9 @@ def table_rows(store: Store, table: str) -> list[dict[str, Any]]:
         return store.documents()
     if table == "stories":
         return story_rows(store)
+    if table == "promises":
+        from .promises import promise_rows
+        return promise_rows(store)
     raise StoreError(f"unknown table {table!r}: one of {', '.join(TABLES)}")
 
 
