@@ -68,9 +68,14 @@ def registry_stage(pipeline: Pipeline, work: Work) -> None:
     work.result().actors = records_from_mentions(work.mentions, work.document, pipeline.kb)
 
 
+def learned_stage(pipeline: Pipeline, work: Work) -> None:
+    from .learn.coder import learned_stage as run
+    run(pipeline, work)
+
+
 DEFAULT_STAGES: tuple[Stage, ...] = (
     ("clean", clean_stage), ("nlp", nlp_stage), ("mentions", mentions_stage), ("quotes", quotes_stage),
-    ("events", events_stage), ("facts", facts_stage), ("registry", registry_stage),
+    ("events", events_stage), ("learned", learned_stage), ("facts", facts_stage), ("registry", registry_stage),
 )
 
 

@@ -43,10 +43,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import yaml
 from spacy.lang.en.stop_words import STOP_WORDS  # a word list only: no model is loaded
 
+from .datafiles import read_data
 from .dates import resolve_expression
+from .schemas import CodebookFile, PromisesFile
 
 STATUSES = ("kept", "broken", "overdue", "open")
 WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*|\d+|[^\sA-Za-z\d]")
@@ -90,8 +91,8 @@ class Rules:
 
 @lru_cache(maxsize=1)
 def load_rules() -> Rules:
-    raw = _data("promises.yaml")
-    codebook = _data("codebook.yaml")
+    raw = read_data("promises.yaml", PromisesFile)
+    codebook = read_data("codebook.yaml", CodebookFile)
     entries = [e for e in (codebook.get("verbs") or []) + (codebook.get("nouns") or []) if "id" in e and "type" in e]
     skip = set(raw["skip_entries"])
     lexicon: dict[str, list] = {}
@@ -111,11 +112,6 @@ def load_rules() -> Rules:
     drop = frozenset(STOP_WORDS) | frozenset(raw["generic_words"]) | frozenset(raw["intent_words"])
     return Rules(raw, lexicon, {e["id"]: e["type"] for e in entries}, deadlines,
                  re.compile("|".join(raw["broken_phrases"])), drop)
-
-
-def _data(name: str) -> dict[str, Any]:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader reads the codebook 10x faster
-    return yaml.load(resources.files("dyad").joinpath(f"data/{name}").read_text(encoding="utf-8"), Loader=loader) or {}
 
 
 # ------------------------------------------------------------------------------------------ words

@@ -396,3 +396,36 @@ class SectorMapFile(Strict):
     state_aliases: dict[str, Optional[Code]]  # null: a former state with no successor code
     igo_officer_sector: Sector
     two_digit_year_pivot: int
+
+
+# --- promises.yaml -------------------------------------------------------------------------------------------
+class DeadlineSpec(Strict):
+    kind: str
+    pattern: str
+
+
+class PromisesFile(Strict):
+    promise_types: list[PloverType]
+    promise_aux: Words
+    any_type_aux: Words
+    promise_rules: Words
+    intent_words: Words
+    likeness_words: Words
+    not_acts: Words
+    skip_entries: Words
+    irregular: dict[str, str]
+    clause_break_chars: str
+    clause_break_words: Words
+    comma_break_words: Words
+    subject_break_words: Words
+    subjects: Words
+    max_object_words: int
+    generic_words: Words
+    same_act_similarity: float
+    deadlines: list[DeadlineSpec]
+    deadline_rewrites: dict[str, str]
+    number_words: dict[str, int]
+    months: Words
+    broken_phrases: Words
+    negators: Words
+    negator_reach: int

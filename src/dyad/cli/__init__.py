@@ -16,7 +16,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 
 # Each module registers its commands on `app` when imported.
 COMMAND_MODULES = ("ingest", "events", "export", "actors", "stories", "evaluate", "analysis", "serve", "resolve",
-                   "promises")
+                   "promises", "train")
 # Control, format (bidi overrides …), line/paragraph separator and unassigned or private characters.
 HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
 

@@ -43,7 +43,7 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
         index = MentionIndex(part, mentions, speakers, codebook.actor_nouns)
         caption_date = _caption_date(part, document.published)
         for sent in part.doc.sents:
-            dates = _dates(sent, document.published)
+            dates = sentence_dates(sent, document.published)
             frames = [f for f in sentence_frames(sent, index, codebook) if _worth_keeping(f)]
             if not frames and last_frame is not None:  # "We intend to do this further."
                 frames = [f for f in [_pro_verb_frame(sent, last_frame, codebook)] if f is not None]
@@ -61,17 +61,17 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
             frames = [f for f in frames if _has_partner_if_needed(f)]
             heads = {f.head.i for f in frames}
             planned = any(f.irrealis == "future" for f in frames)
-            forward = _dates(sent, document.published, "future") if planned else None  # once per sentence
+            forward = sentence_dates(sent, document.published, "future") if planned else None  # once per sentence
             for frame in frames:
                 # a photo caption shows one moment: its date is every event's date
                 ahead = forward if frame.irrealis == "future" else None
                 when = (caption_date, caption_date.text) if caption_date else \
-                    _date_for(frame, dates, previous_date, heads, ahead)
+                    date_for(frame, dates, previous_date, heads, ahead)
                 events.append(_event(frame, sent, part, index, document, codebook, when, len(events)))
                 lemmas[events[-1].event_id] = frame.head.lemma_.lower()
                 kinds[events[-1].event_id] = part.segment.kind
             accusers = _sentence_claimant(sent, index, codebook) or accusers
-            previous_date = _main_clause_date(dates, sent)
+            previous_date = main_clause_date(dates, sent)
             last_frame = frames[-1] if frames else None
             meetings += [f for f in frames if f.type == "CONSULT" and len(codes(f.actors) | codes(f.recipients)) > 1]
     return _deduplicate(events, lemmas, kinds)
@@ -269,7 +269,7 @@ def _event(frame: Frame, sent: Span, part: Parsed, index: MentionIndex, document
     else:
         date_value, precision = resolved.value, resolved.precision
     aux = frame.aux
-    if aux is None and _older_than(date_value, document.published, HISTORICAL_AFTER_DAYS):
+    if aux is None and older_than(date_value, document.published, HISTORICAL_AFTER_DAYS):
         aux = "historical"
     location = location_of(frame.head, sent)
     mode = frame.entry.mode
@@ -368,7 +368,7 @@ def _same_happening(a: Event, b: Event, lemmas: dict[str, str], kinds: dict[str,
 
 # ------------------------------------------------------------------------------------------ dates
 
-def _dates(sent: Span, reference: str | None, prefer: str = "past"):
+def sentence_dates(sent: Span, reference: str | None, prefer: str = "past"):
     from .. import dates as dates_module
 
     try:
@@ -395,7 +395,7 @@ def _anchor(tok: Token, heads: set[int]) -> Token:
     return cur
 
 
-def _date_for(frame: Frame, dates, previous_date, heads: set[int], ahead=None):
+def date_for(frame: Frame, dates, previous_date, heads: set[int], ahead=None):
     """The date stated for this predicate's clause or a clause governing it; else the sentence before's.
     A date on a planned action itself looks forward (`ahead`); one on the report of it ("said on
     Thursday that ... would") looks back."""
@@ -426,7 +426,7 @@ def _date_for(frame: Frame, dates, previous_date, heads: set[int], ahead=None):
     return resolved, resolved.text or span.text
 
 
-def _main_clause_date(dates, sent: Span):
+def main_clause_date(dates, sent: Span):
     """The one date the sentence gives its main clause ("On Wednesday, A met B"), not one inside a relative
     or subordinate clause ("the truce they renewed in February 2021")."""
     main = {sent.root.i} | {c.i for c in sent.root.conjuncts}
@@ -438,7 +438,7 @@ def _caption_date(part: Parsed, reference: str | None):
     """A photo caption shows one moment: the one date it states (if it states exactly one)."""
     if part.segment.kind != "caption":
         return None
-    return _explicit_sentence_date(_dates(part.doc[:], reference))
+    return _explicit_sentence_date(sentence_dates(part.doc[:], reference))
 
 
 def _explicit_sentence_date(dates):
@@ -446,7 +446,7 @@ def _explicit_sentence_date(dates):
     return usable[0] if len(usable) == 1 else None
 
 
-def _older_than(value: str | None, reference: str | None, days: int) -> bool:
+def older_than(value: str | None, reference: str | None, days: int) -> bool:
     if not value or not reference:
         return False
     try:

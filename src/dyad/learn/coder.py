@@ -1,0 +1,208 @@
+"""The learned-coder stage: checks the rule events and adds the events no rule found.
+
+In: a `Work` after the events stage (parsed segments, resolved mentions, the rule events). Out: the same
+events minus those the type model is confident are not events (precision), plus one event for each sentence
+where no rule fired but the model is confident of a type (recall). Such an event's source and target are the
+sentence's resolved mentions the role model ranks highest; its `rule` reads "model:ASSAULT p=0.83", its
+`trigger` is the word that weighed most for the type, its `confidence` the probability. Dates, aux, location
+and attribution come from the events stage's own functions.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from types import SimpleNamespace
+
+from spacy.tokens import Token
+
+from ..events import (
+    HISTORICAL_AFTER_DAYS,
+    date_for,
+    main_clause_date,
+    older_than,
+    sentence_dates,
+)
+from ..events.arguments import MentionIndex
+from ..events.modality import modality
+from ..events.places import attribution_of, location_of
+from ..records import ActorRef, Document, Event, Mention
+from .features import (
+    Candidate,
+    Discourse,
+    Sentence,
+    candidate_features,
+    candidates,
+    sentence_features,
+    sentences_of,
+    word_features,
+)
+from .model import ROLE_CLASSES, Models, load_models
+
+
+def learned_stage(pipeline, work) -> None:
+    """Pipeline stage (after "events"): rescore, filter and extend the rule events."""
+    models = load_models()
+    if models is None:
+        return
+    extraction = work.result()
+    extraction.events = recode(work.parsed, work.mentions, work.document, extraction.events,
+                               pipeline.codebook, models)
+
+
+def recode(parsed, mentions: list[Mention], document: Document, events: list[Event], codebook,
+           models: Models) -> list[Event]:
+    th = models.thresholds
+    kept: list[Event] = []
+    added: list[Event] = []
+    seen: set[int] = set()  # ids of the rule events some sentence holds; the others are kept untouched
+    views = sentences_of(parsed, mentions, events)
+    discourse = Discourse.of(views)
+    previous = None
+    for view in views:
+        discourse.previous = previous.codes() if previous is not None else []
+        proba = models.types.proba(sentence_features(view, codebook))
+        for event in view.rules:
+            seen.add(id(event))
+            if _type_probability(models, proba, event.type) >= th["keep"]:
+                kept.append(_with_parties(event, view, discourse, models, codebook))
+        added += _new_events(view, proba, discourse, models, codebook, document, previous, len(added))
+        previous = view
+    kept += [e for e in events if id(e) not in seen]
+    return sorted(kept + added, key=lambda e: e.evidence["start"])
+
+
+def _type_probability(models: Models, proba, plover_type: str) -> float:
+    classes = models.types.classes
+    return float(proba[classes.index(plover_type)]) if plover_type in classes else 1.0
+
+
+def _new_types(view: Sentence, proba, models: Models) -> list[int]:
+    """The types to add an event for: the confident ones no rule found here, the likeliest first."""
+    th = models.thresholds
+    fired = {e.type for e in view.rules}
+    bar = th["add_more"] if fired else th["add"]
+    order = [int(k) for k in proba.argsort()[::-1][:int(th["max_new"])]]
+    return [k for k in order if proba[k] >= bar and models.types.classes[k] not in fired]
+
+
+def _new_events(view: Sentence, proba, discourse: Discourse, models: Models, codebook, document: Document,
+                previous: Sentence | None, n: int) -> list[Event]:
+    out = []
+    for k in _new_types(view, proba, models):
+        plover_type = models.types.classes[k]
+        trigger = _trigger(view, models, k, codebook)
+        if _anchor_weight(trigger, models, k, codebook) < models.thresholds.get("anchor", 0.0):
+            continue  # no word of the sentence speaks for the type by itself: diffuse evidence
+        actors, recipients = _roles(view, discourse, plover_type, trigger, models, codebook)
+        if actors or recipients:
+            out.append(_event(view, plover_type, float(proba[k]), trigger, actors, recipients, codebook,
+                              document, previous, n + len(out)))
+    return out
+
+
+def _trigger(view: Sentence, models: Models, k: int, codebook) -> Token:
+    """The token whose own features weigh most for type `k` (the sentence root when none does)."""
+    best, weight = view.span.root, 0.0
+    for tok in view.span:
+        score = _anchor_weight(tok, models, k, codebook)
+        if score > weight:
+            best, weight = tok, score
+    return best
+
+
+def _anchor_weight(tok: Token, models: Models, k: int, codebook) -> float:
+    return sum(models.types.weight(f, k) for f in word_features(tok, codebook))
+
+
+def _scored(view: Sentence, discourse: Discourse, plover_type: str, trigger: Token | None, models: Models,
+            codebook) -> list[tuple[float, float, Candidate]]:
+    """(p source, p target, candidate) for every candidate party of the sentence's event."""
+    source_k, target_k = ROLE_CLASSES.index("source"), ROLE_CLASSES.index("target")
+    out = []
+    for cand in candidates(view, discourse):
+        p = models.roles.proba(candidate_features(view, cand, discourse, plover_type, trigger, codebook))
+        out.append((float(p[source_k]), float(p[target_k]), cand))
+    return out
+
+
+def _roles(view: Sentence, discourse: Discourse, plover_type: str, trigger: Token, models: Models, codebook
+           ) -> tuple[list[ActorRef], list[ActorRef]]:
+    """The source and the target: the best-scored candidate for each, if over its threshold."""
+    scored = _scored(view, discourse, plover_type, trigger, models, codebook)
+    if not scored:
+        return [], []
+    th = models.thresholds
+    source = max(scored, key=lambda s: s[0])
+    actors = [source[2].ref] if source[0] >= th["source"] else []
+    others = [s for s in scored if s[2].code != source[2].code]
+    target = max(others, key=lambda s: s[1]) if others else None
+    recipients = [target[2].ref] if target is not None and target[1] >= th["target"] else []
+    return actors, recipients
+
+
+def _with_parties(event: Event, view: Sentence, discourse: Discourse, models: Models, codebook) -> Event:
+    """A directed rule event missing a side gets the role model's best candidate for it, when confident:
+    a target for a source with no recipient (`fill`), a source for an act no one was coded doing
+    (`fill_source`)."""
+    if event.symmetric:
+        return event
+    th = models.thresholds
+    has_source = any(a.code for a in event.actors)
+    if event.recipients and has_source:
+        return event
+    taken = {a.code for a in event.actors + event.recipients if a.code}
+    trigger = next((t for t in view.span if t.text == (event.trigger or "").split(" ")[0]), None)
+    scored = [s for s in _scored(view, discourse, event.type, trigger, models, codebook) if s[2].code not in taken]
+    if not scored:
+        return event
+    if not has_source:
+        best = max(scored, key=lambda s: s[0])
+        if best[0] >= th.get("fill_source", 1.1):
+            return replace(event, actors=[best[2].ref])
+        return event
+    best = max(scored, key=lambda s: s[1])
+    return replace(event, recipients=[best[2].ref]) if best[1] >= th["fill"] else event
+
+
+def _event(view: Sentence, plover_type: str, p: float, trigger: Token, actors: list[ActorRef],
+           recipients: list[ActorRef], codebook, document: Document, previous: Sentence | None, n: int) -> Event:
+    irrealis, negated, _ = modality(trigger, codebook)
+    date_value, precision, date_text = _when(view, trigger, irrealis, document, previous)
+    aux = irrealis or ("negation" if negated else None)
+    if aux is None and older_than(date_value, document.published, HISTORICAL_AFTER_DAYS):
+        aux = "historical"
+    symmetric = bool(actors) and bool(recipients) and _joint(trigger, plover_type, codebook)
+    if symmetric:
+        actors, recipients = actors + recipients, []
+    index = MentionIndex(view.part, [p.mention for p in view.placed])
+    return Event(
+        event_id=f"{document.id}:m{n + 1}", doc_id=document.id, type=plover_type, mode=None, context=[],
+        actors=actors, recipients=recipients, date=date_value, date_text=date_text,
+        location=location_of(trigger, view.span), aux=aux, attribution=attribution_of(view.span, index),
+        evidence={"text": view.span.text, "start": view.start, "end": view.end},
+        score=codebook.score(plover_type), confidence=round(p, 2), rule=f"model:{plover_type} p={p:.2f}",
+        date_precision=precision, symmetric=symmetric, trigger=trigger.text,
+    )
+
+
+def _joint(trigger: Token, plover_type: str, codebook) -> bool:
+    """A joint act ("met", "clashed"): the codebook marks the trigger's entry of this type symmetric; both
+    parties then go in `actors`."""
+    lemma = trigger.lemma_.lower()
+    entries = codebook.verb_entries(lemma) + codebook.noun_entries(lemma)
+    return any(e.symmetric and e.type == plover_type for e in entries)
+
+
+def _when(view: Sentence, trigger: Token, irrealis, document: Document, previous: Sentence | None):
+    """(date, precision, date words) by the events stage's own rules; the publication date by default."""
+    dates = sentence_dates(view.span, document.published)
+    before = main_clause_date(sentence_dates(previous.span, document.published), previous.span) \
+        if previous is not None and previous.part is view.part else None
+    frame = SimpleNamespace(head=trigger, irrealis=irrealis)
+    ahead = sentence_dates(view.span, document.published, "future") if irrealis == "future" else None
+    resolved, date_text = date_for(frame, dates, before, {trigger.i}, ahead)
+    if resolved is None:
+        return (document.published, "day", None) if document.published else (None, None, None)
+    return resolved.value, resolved.precision, date_text
+
+
+__all__ = ["learned_stage", "load_models", "recode"]

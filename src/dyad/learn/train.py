@@ -1,0 +1,434 @@
+"""Training the learned coder (`dyad train`, `make train`): annotated data in, `coder.json` out.
+
+In: the real-news annotation set (eval/realnews: gold offsets into ../shared/corpus/guardian, text read at
+run time), the training sentences (training/sentences/*.jsonl) and the rule-tuning sentence sets
+(eval/sentences.jsonl, eval/dev2, eval/dev3). Never the real-news test split, the PLOVER dev half or
+eval/heldout. Each document goes through the pipeline up to the events stage; its sentences become examples.
+Out: logistic models (event type per sentence; none/source/target per mention) as JSON weights, with the
+thresholds chosen on the real-news dev split, written to dyad/data/models/coder.json. Needs the `train`
+extra (scikit-learn); the run-time path needs only numpy.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import product
+from pathlib import Path
+
+import numpy as np
+
+from ..records import Document, Event
+from .coder import _trigger, recode
+from .features import (
+    Discourse,
+    Sentence,
+    candidate_features,
+    candidates,
+    sentence_features,
+    sentences_of,
+)
+from .model import ROLE_CLASSES, LinearModel, Models, save_models
+
+PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+                "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
+SENTENCE_FILES = ("training/sentences/*.jsonl", "eval/sentences.jsonl", "eval/dev2/sentences.jsonl",
+                  "eval/dev3/sentences.jsonl")
+FORBIDDEN = ("heldout", "plover_gsr")  # measurement sets: never read for training
+DEFAULTS = {"seed": 20261126, "C_types": 1.0, "C_roles": 1.0, "sentence_weight": 0.3, "min_count": 2,
+            "folds": 4, "min_precision": 0.5}
+PRUNE_BELOW = 0.02  # weights this small change no probability by more than a rounding
+TREE_FEATURES = 1500  # the gradient-boosted comparison model sees this many features
+# Thresholds tried on the dev split, one group after the other (each group starts from the best so far).
+START = {"keep": 0.02, "add": 0.5, "add_more": 1.1, "max_new": 1, "source": 0.2, "target": 0.3, "fill": 0.5,
+         "fill_source": 1.1}
+# A rule event is dropped only when the model is confident it is no event (`keep` stays low). Events are
+# added at p >= 0.5 only, and none beside a rule's (`add_more` 1.1 = never): at add 0.3 / add_more 0.6 the
+# dev-chosen optimum, the seed articles' precision fell to 0.63 (bar 0.70); see src/dyad/learn/README.md.
+GRID = ({"keep": (0.0, 0.02, 0.05, 0.1), "add": (0.5, 0.6, 0.7)},
+        {"add_more": (0.9, 1.1), "max_new": (1, 2)},
+        {"source": (0.0, 0.1, 0.2, 0.35), "target": (0.1, 0.2, 0.3, 0.4, 0.5)},
+        {"fill": (0.2, 0.3, 0.4, 0.5, 0.6, 1.1), "fill_source": (0.3, 0.5, 0.7, 1.1)},
+        {"keep": (0.0, 0.02, 0.05, 0.1), "add": (0.5, 0.6, 0.7)})
+
+
+class TrainingError(ValueError):
+    """Training data that is missing or malformed, named with the file and the reason."""
+
+
+@dataclass
+class GoldEvent:
+    type: str | None  # None: the sentence reports no event
+    actors: set[str]
+    recipients: set[str]
+    core: bool = True
+    row: dict = field(default_factory=dict)  # the gold line as the seed scorer reads it (real news)
+
+
+@dataclass
+class Item:
+    """One document with its sentences and, for each, the gold events it carries."""
+    document: Document
+    parsed: list
+    mentions: list
+    events: list[Event]
+    views: list[Sentence]
+    gold: list[list[GoldEvent]]  # per view
+    source: str  # "realnews" | "sentences"
+    rows: list[dict] = field(default_factory=list)  # real news: the gold lines of the document
+
+
+# ------------------------------------------------------------------------------------------ data
+
+def project_root() -> Path:
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "eval" / "realnews" / "splits.json").is_file():
+            return folder
+    raise TrainingError(f"no eval/realnews/splits.json in {here} or above: run `dyad train` in the dyad checkout")
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise TrainingError(f"{path}:{n}: not JSON ({exc.msg})") from None
+    return rows
+
+
+def sentence_rows(root: Path) -> list[dict]:
+    rows = []
+    for pattern in SENTENCE_FILES:
+        for path in sorted(root.glob(pattern)):
+            if any(word in str(path) for word in FORBIDDEN):
+                raise TrainingError(f"{path}: a measurement set, never trained on")
+            rows += _read_jsonl(path)
+    return rows
+
+
+def article_rows(root: Path, split: str) -> list[tuple[dict, list[dict]]]:
+    if split == "test":
+        raise TrainingError("the real-news test split is never trained on")
+    ids = json.loads((root / "eval/realnews/splits.json").read_text())["splits"][split]
+    corpus = root.parent / "shared/corpus/guardian/articles.jsonl"
+    if not corpus.is_file():
+        raise TrainingError(f"{corpus}: the Guardian corpus is needed to read the articles' text")
+    wanted = set(ids)
+    articles = [row for row in map(json.loads, corpus.read_text().splitlines()) if row["id"] in wanted]
+    return [(a, _read_jsonl(root / f"eval/realnews/gold/{a['id']}.events.jsonl")) for a in articles]
+
+
+def prepare(pipeline, document: Document):
+    """Runs the stages up to and including "events": (parsed, mentions, rule events)."""
+    from ..pipeline import Work
+    work = Work(document)
+    for name, run in pipeline.stages:
+        run(pipeline, work)
+        if name == "events":
+            break
+    return work.parsed, work.mentions, work.result().events
+
+
+def _codes(side) -> set[str]:
+    codes = (a.get("code") if isinstance(a, dict) else a for a in side or [])
+    return {c for c in codes if c}
+
+
+def article_item(pipeline, article: dict, gold: list[dict]) -> Item:
+    from ..ingest import make_document
+    document = make_document(doc_id=article["id"], text=article["text"],
+                             meta={k: article.get(k) for k in ("published", "outlet")}, source="train")
+    parsed, mentions, events = prepare(pipeline, document)
+    views = sentences_of(parsed, mentions, events)
+    per_view: list[list[GoldEvent]] = [[] for _ in views]
+    for row in gold:
+        span = row["evidence"]
+        overlaps = [min(v.end, span["end"]) - max(v.start, span["start"]) for v in views]
+        if views and max(overlaps) > 0:
+            per_view[int(np.argmax(overlaps))].append(
+                GoldEvent(row["type"], _codes(row["actors"]), _codes(row["recipients"]), row["core"], row))
+    return Item(document, parsed, mentions, events, views, per_view, "realnews", gold)
+
+
+def sentence_item(pipeline, row: dict) -> Item:
+    document = Document(id=str(row["id"]), text=row["text"])
+    parsed, mentions, events = prepare(pipeline, document)
+    views = sentences_of(parsed, mentions, events)
+    gold = GoldEvent(row.get("type"), _codes(row.get("actors")), _codes(row.get("recipients")))
+    per_view: list[list[GoldEvent]] = [[] for _ in views]
+    if views and gold.type:
+        wanted = gold.actors | gold.recipients
+        hits = [len(wanted & set(v.codes())) + len(v.span) / 1000 for v in views]  # ties: the longest
+        per_view[int(np.argmax(hits))].append(gold)
+    return Item(document, parsed, mentions, events, views, per_view, "sentences")
+
+
+def load_items(pipeline, root: Path, splits: tuple[str, ...], with_sentences: bool, log=print,
+               limit: int | None = None) -> list[Item]:
+    """The documents of these real-news splits (and the training sentences), parsed; `limit`: the first
+    few of each (a quick run)."""
+    items = []
+    for split in splits:
+        for article, gold in article_rows(root, split)[:limit]:
+            items.append(article_item(pipeline, article, gold))
+        log(f"  real news {split}: {sum(i.source == 'realnews' for i in items)} articles so far")
+    if with_sentences:
+        rows = sentence_rows(root)[:None if limit is None else 10 * limit]
+        for row in rows:
+            items.append(sentence_item(pipeline, row))
+        log(f"  sentences: {len(rows)}")
+    return items
+
+
+# ------------------------------------------------------------------------------------------ fitting
+
+def _vocabulary(feature_lists: list[list[str]], min_count: int) -> dict[str, int]:
+    counts = Counter(f for feats in feature_lists for f in feats)
+    return {f: i for i, f in enumerate(sorted(f for f, c in counts.items() if c >= min_count))}
+
+
+def _matrix(feature_lists: list[list[str]], vocab: dict[str, int]):
+    from scipy.sparse import csr_matrix
+    rows, cols = [], []
+    for r, feats in enumerate(feature_lists):
+        for f in feats:
+            if f in vocab:
+                rows.append(r)
+                cols.append(vocab[f])
+    data = np.ones(len(rows), dtype=np.float32)
+    return csr_matrix((data, (rows, cols)), shape=(len(feature_lists), len(vocab)))
+
+
+def type_examples(items: list[Item], codebook, settings: dict):
+    feats, labels, weights = [], [], []
+    for item in items:
+        w = 1.0 if item.source == "realnews" else settings["sentence_weight"]
+        for view, gold in zip(item.views, item.gold):
+            feats.append(sentence_features(view, codebook))
+            labels.append({g.type for g in gold if g.type})
+            weights.append(w)
+    return feats, labels, np.asarray(weights)
+
+
+def fit_type_model(items: list[Item], codebook, settings: dict) -> LinearModel:
+    from sklearn.linear_model import LogisticRegression
+    feats, labels, weights = type_examples(items, codebook, settings)
+    vocab = _vocabulary(feats, settings["min_count"])
+    X = _matrix(feats, vocab)
+    W = np.zeros((len(vocab), len(PLOVER_TYPES)), dtype=np.float32)
+    b = np.full(len(PLOVER_TYPES), -8.0, dtype=np.float32)  # a type never seen is never predicted
+    for k, plover_type in enumerate(PLOVER_TYPES):
+        y = np.array([plover_type in ls for ls in labels])
+        if y.sum() == 0:
+            continue
+        clf = LogisticRegression(C=settings["C_types"], max_iter=2000, solver="liblinear",
+                                 random_state=settings["seed"])
+        clf.fit(X, y, sample_weight=weights)
+        W[:, k], b[k] = clf.coef_[0], clf.intercept_[0]
+    return LinearModel(list(PLOVER_TYPES), vocab, W, b, multinomial=False)
+
+
+def role_examples(items: list[Item], types: LinearModel, codebook):
+    """One example per (gold event, candidate party): 0 none, 1 source, 2 target."""
+    stub = Models(types=types, roles=types, thresholds={}, info={})
+    feats, labels = [], []
+    for item in items:
+        discourse = Discourse.of(item.views)
+        for n, (view, gold) in enumerate(zip(item.views, item.gold)):
+            discourse.previous = item.views[n - 1].codes() if n else []
+            for g in gold:
+                if not g.type or g.type not in types.classes:
+                    continue
+                trigger = _trigger(view, stub, types.classes.index(g.type), codebook)
+                for cand in candidates(view, discourse):
+                    label = 1 if cand.code in g.actors else 2 if cand.code in g.recipients else 0
+                    feats.append(candidate_features(view, cand, discourse, g.type, trigger, codebook))
+                    labels.append(label)
+    return feats, np.asarray(labels)
+
+
+def fit_role_model(items: list[Item], types: LinearModel, codebook, settings: dict) -> LinearModel:
+    from sklearn.linear_model import LogisticRegression
+    feats, labels = role_examples(items, types, codebook)
+    vocab = _vocabulary(feats, settings["min_count"])
+    clf = LogisticRegression(C=settings["C_roles"], max_iter=3000, random_state=settings["seed"])
+    clf.fit(_matrix(feats, vocab), labels)
+    W = np.zeros((len(vocab), len(ROLE_CLASSES)), dtype=np.float32)
+    b = np.full(len(ROLE_CLASSES), -8.0, dtype=np.float32)  # a role never seen in training is never chosen
+    seen = [int(c) for c in clf.classes_]
+    if len(seen) == 2:  # a binary fit scores the second class against the first
+        W[:, seen[1]], b[seen[0]], b[seen[1]] = clf.coef_[0], 0.0, clf.intercept_[0]
+    else:
+        for row, k in enumerate(seen):
+            W[:, k], b[k] = clf.coef_[row], clf.intercept_[row]
+    return LinearModel(list(ROLE_CLASSES), vocab, W, b, multinomial=True)
+
+
+def pruned(model: LinearModel, below: float = PRUNE_BELOW) -> LinearModel:
+    """The model without the features whose every weight is negligible (a smaller file, the same answers)."""
+    keep = [f for f, row in sorted(model.index.items(), key=lambda x: x[1])
+            if np.abs(model.weights[row]).max() >= below]
+    rows = [model.index[f] for f in keep]
+    return LinearModel(model.classes, {f: i for i, f in enumerate(keep)}, model.weights[rows], model.bias,
+                       model.multinomial)
+
+
+# ------------------------------------------------------------------------------------------ measuring
+
+def _scorer(root: Path):
+    path = root.parent / "shared/eval/score_seeds.py"
+    if not path.is_file():
+        raise TrainingError(f"{path}: the seed scorer is needed to choose thresholds")
+    spec = importlib.util.spec_from_file_location("score_seeds", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def as_export(event: Event) -> dict:
+    def side(refs):
+        return [{"code": r.code} for r in refs]
+
+    return {"doc_id": event.doc_id, "type": event.type, "actors": side(event.actors),
+            "recipients": side(event.recipients), "date": event.date}
+
+
+def end_to_end(items: list[Item], models: Models | None, codebook, scorer,
+               fitted: list[tuple[LinearModel, LinearModel]] | None = None) -> dict:
+    """The seed scorer's event figures on these real-news items: with the rules alone when `models` is None;
+    `fitted[n]` (types, roles) replaces the models' own for item n (cross-validation) with its thresholds."""
+    preds, golds = [], []
+    for n, item in enumerate(items):
+        use = models
+        if models is not None and fitted is not None:
+            use = Models(fitted[n][0], fitted[n][1], models.thresholds, {})
+        events = item.events if use is None else recode(item.parsed, item.mentions, item.document,
+                                                         list(item.events), codebook, use)
+        preds += [as_export(e) for e in events]
+        golds += item.rows
+    out: dict = {}
+    scorer.score_events(preds, golds, out)
+    return {k: out[k] for k in ("events.predicted", "events.precision", "events.recall_core", "events.f1")}
+
+
+def choose_thresholds(items: list[Item], fitted: list[tuple[LinearModel, LinearModel]], codebook, scorer,
+                      floor: float = 0.0, log=print) -> tuple[dict, dict]:
+    """The best F1 on `items` with precision at least `floor` (ties: higher precision), searching one group
+    of thresholds at a time; item n is coded by the models `fitted[n]` (fitted without it)."""
+    best_th = dict(START)
+    best = None
+    types, roles = fitted[0]
+    for group in GRID:
+        names = sorted(group)
+        for values in product(*(group[n] for n in names)):
+            th = {**best_th, **dict(zip(names, values))}
+            score = end_to_end(items, Models(types, roles, th, {}), codebook, scorer, fitted)
+            key = (score["events.precision"] >= floor, score["events.f1"], score["events.precision"])
+            if best is None or key > best[0]:
+                best, best_th = (key, score), th
+    log(f"  thresholds {best_th} -> {best[1]}")
+    return best_th, best[1]
+
+
+def out_of_fold(train_items: list[Item], dev_items: list[Item], codebook, settings: dict, log=print
+                ) -> tuple[list[Item], list[tuple[LinearModel, LinearModel]]]:
+    """Real-news items each paired with models fitted without it: the dev split with models fitted on train,
+    and each fold of train's articles with models fitted on the other folds (and the sentences)."""
+    articles = [i for i in train_items if i.source == "realnews"]
+    others = [i for i in train_items if i.source != "realnews"]
+    order = sorted(range(len(articles)), key=lambda n: articles[n].document.id)
+    random.Random(settings["seed"]).shuffle(order)
+    folds = [order[k::settings["folds"]] for k in range(settings["folds"])]
+    items, fitted = [], []
+    for k, fold in enumerate(folds):
+        rest = [articles[n] for n in order if n not in fold] + others
+        types = fit_type_model(rest, codebook, settings)
+        roles = fit_role_model(rest, types, codebook, settings)
+        items += [articles[n] for n in fold]
+        fitted += [(types, roles)] * len(fold)
+        log(f"  fold {k + 1}/{len(folds)} fitted")
+    types = fit_type_model(train_items, codebook, settings)
+    roles = fit_role_model(train_items, types, codebook, settings)
+    return items + dev_items, fitted + [(types, roles)] * len(dev_items)
+
+
+def sentence_level(items: list[Item], predict, codebook) -> dict:
+    """Micro precision/recall/F1 of (sentence, type) pairs; `predict(features) -> set of types`."""
+    tp = fp = fn = 0
+    for item in items:
+        for view, gold in zip(item.views, item.gold):
+            want = {g.type for g in gold if g.type}
+            got = predict(view)
+            tp, fp, fn = tp + len(want & got), fp + len(got - want), fn + len(want - got)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
+
+
+def compare_families(train: list[Item], dev: list[Item], types: LinearModel, codebook, settings: dict) -> dict:
+    """Sentence-level type figures on the dev split: rules alone, the linear model, gradient-boosted trees."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    rules = sentence_level(dev, lambda v: {e.type for e in v.rules}, codebook)
+    linear = sentence_level(dev, lambda v: {types.classes[k] for k, p in enumerate(
+        types.proba(sentence_features(v, codebook))) if p >= 0.5}, codebook)
+    feats, labels, weights = type_examples(train, codebook, settings)
+    counts = Counter(f for fs in feats for f in fs)  # trees on the most frequent features (dense input)
+    vocab = {f: i for i, (f, _) in enumerate(sorted(counts.most_common(TREE_FEATURES)))}
+    X = _matrix(feats, vocab).toarray()
+    trees = {}
+    for plover_type in PLOVER_TYPES:
+        y = np.array([plover_type in ls for ls in labels])
+        if y.sum() < 2:
+            continue
+        clf = HistGradientBoostingClassifier(max_iter=100, learning_rate=0.1, max_leaf_nodes=15,
+                                             random_state=settings["seed"])
+        clf.fit(X, y, sample_weight=weights)
+        trees[plover_type] = clf
+
+    def tree_types(view):
+        x = _matrix([sentence_features(view, codebook)], vocab).toarray()
+        return {t for t, clf in trees.items() if clf.predict_proba(x)[0, 1] >= 0.5}
+    return {"rules": rules, "linear": linear, "gradient_boosted": sentence_level(dev, tree_types, codebook)}
+
+
+# ------------------------------------------------------------------------------------------ the command
+
+def train(out: Path, settings: dict | None = None, compare: bool = True, final: bool = True,
+          limit: int | None = None, log=print) -> dict:
+    """Fits on train, chooses thresholds on dev, refits on train + dev (`final`) and writes `out`."""
+    from ..pipeline import DEFAULT_STAGES, Pipeline
+    settings = {**DEFAULTS, **(settings or {})}
+    random.seed(settings["seed"])
+    np.random.seed(settings["seed"])
+    root = project_root()
+    scorer = _scorer(root)
+    pipeline = Pipeline(stages=[s for s in DEFAULT_STAGES if s[0] != "learned"])
+    codebook = pipeline.codebook
+    log("reading and parsing the training data")
+    train_items = load_items(pipeline, root, ("train",), with_sentences=True, log=log, limit=limit)
+    dev_items = load_items(pipeline, root, ("dev",), with_sentences=False, log=log, limit=limit)
+    report = {"settings": settings, "dev_rules_only": end_to_end(dev_items, None, codebook, scorer)}
+    tuning, fitted = out_of_fold(train_items, dev_items, codebook, settings, log)
+    thresholds, report["tuning_model"] = choose_thresholds(tuning, fitted, codebook, scorer,
+                                                            settings["min_precision"], log)
+    report["tuning_rules_only"] = end_to_end(tuning, None, codebook, scorer)
+    types, roles = fitted[-1]
+    report["dev_model"] = end_to_end(dev_items, Models(types, roles, thresholds, {}), codebook, scorer)
+    if compare:
+        report["dev_sentence_level"] = compare_families(train_items, dev_items, types, codebook, settings)
+    if final:
+        everything = train_items + dev_items
+        types = fit_type_model(everything, codebook, settings)
+        roles = fit_role_model(everything, types, codebook, settings)
+    report["trained_on"] = "train + dev + sentences" if final else "train + sentences"
+    info = {"settings": settings, "trained_on": report["trained_on"], "dev": report["dev_model"],
+            "tuning": report["tuning_model"],
+            "features": {"types": len(types.index), "roles": len(roles.index)}}
+    save_models(Models(pruned(types), pruned(roles), thresholds, info), out)
+    log(f"wrote {out}")
+    return report

@@ -1,0 +1,136 @@
+"""The learned coder: the shipped model, the stage's filtering and adding on hand-made models, training."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from dyad.learn.coder import recode
+from dyad.learn.features import sentence_features, sentences_of
+from dyad.learn.model import (
+    ROLE_CLASSES,
+    LinearModel,
+    ModelFileError,
+    Models,
+    _load,
+    load_models,
+)
+from dyad.pipeline import DEFAULT_STAGES, Pipeline, Work
+from dyad.records import Document
+
+PLOVER = ["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
+          "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"]
+TH = {"keep": 0.5, "add": 0.5, "add_more": 0.9, "max_new": 1, "source": 0.3, "target": 0.3, "fill": 1.1}
+
+
+def linear(classes, weights: dict[str, dict[str, float]], bias: float, multinomial=False) -> LinearModel:
+    features = sorted(weights)
+    W = np.zeros((len(features), len(classes)), dtype=np.float32)
+    for row, feature in enumerate(features):
+        for cls, w in weights[feature].items():
+            W[row, classes.index(cls)] = w
+    return LinearModel(list(classes), {f: i for i, f in enumerate(features)}, W,
+                       np.full(len(classes), bias, dtype=np.float32), multinomial)
+
+
+def hand_models(type_weights, **thresholds) -> Models:
+    """A type model that knows only `type_weights`; a role model: subjects act, objects and pobjs undergo."""
+    roles = linear(list(ROLE_CLASSES), {"dep:nsubj": {"source": 4.0}, "dep:dobj": {"target": 4.0},
+                                        "dep:pobj": {"target": 3.0}, "context": {"none": 6.0}}, 0.0,
+                   multinomial=True)
+    return Models(linear(PLOVER, type_weights, -4.0), roles, {**TH, **thresholds}, {})
+
+
+@pytest.fixture(scope="module")
+def rules_only():
+    return Pipeline(stages=[s for s in DEFAULT_STAGES if s[0] != "learned"])
+
+
+def run_rules(pipeline, text):
+    work = Work(Document(id="d", text=text, published="2025-05-02"))
+    for name, run in pipeline.stages:
+        run(pipeline, work)
+        if name == "events":
+            break
+    return work
+
+
+def test_shipped_model_loads_and_scores_every_type(rules_only):
+    models = load_models()
+    assert models is not None, "no coder model shipped under dyad/data/models"
+    assert models.types.classes == PLOVER and list(models.roles.classes) == list(ROLE_CLASSES)
+    assert {"keep", "add", "source", "target"} <= set(models.thresholds)
+    work = run_rules(rules_only, "Israeli jets struck Iranian weapons depots near Damascus on Thursday.")
+    view = sentences_of(work.parsed, work.mentions, work.result().events)[0]
+    proba = models.types.proba(sentence_features(view, rules_only.codebook))
+    assert proba.shape == (16,) and ((0 <= proba) & (proba <= 1)).all()
+    assert PLOVER[int(proba.argmax())] == "ASSAULT"
+
+
+def test_model_adds_an_event_no_rule_found_with_roles_from_the_parse(rules_only):
+    text = "Ghana berated Togo over the border dispute."
+    work = run_rules(rules_only, text)  # the rule events are not passed on: the model alone codes it
+    models = hand_models({"v:berate": {"ACCUSE": 8.0}})
+    events = recode(work.parsed, work.mentions, work.document, [], rules_only.codebook, models)
+    assert len(events) == 1
+    event = events[0]
+    assert event.type == "ACCUSE" and event.trigger == "berated"
+    assert [a.code for a in event.actors] == ["GHA"] and [r.code for r in event.recipients] == ["TGO"]
+    assert event.rule == f"model:ACCUSE p={event.confidence:.2f}" and event.confidence > 0.9
+    assert text[event.evidence["start"]:event.evidence["end"]] == text
+    assert event.date == "2025-05-02" and event.date_text is None  # news of the day: the publication date
+
+
+def test_model_event_takes_the_date_the_sentence_states(rules_only):
+    work = run_rules(rules_only, "Ghana berated Togo on Tuesday over the border dispute.")
+    events = recode(work.parsed, work.mentions, work.document, [], rules_only.codebook,
+                    hand_models({"v:berate": {"ACCUSE": 8.0}}))
+    assert events[0].date == "2025-04-29" and events[0].date_text
+
+
+def test_unsure_model_adds_nothing(rules_only):
+    work = run_rules(rules_only, "Ghana berated Togo over the border dispute.")
+    models = hand_models({"v:berate": {"ACCUSE": 3.0}})  # p = sigmoid(-1) < 0.5
+    assert recode(work.parsed, work.mentions, work.document, [], rules_only.codebook, models) == []
+
+
+def test_rule_events_the_model_doubts_are_dropped(rules_only):
+    work = run_rules(rules_only, "Chinese troops attacked Indian soldiers in Ladakh.")
+    rules = work.result().events
+    assert [e.type for e in rules] == ["ASSAULT"]
+    doubtful = hand_models({}, keep=0.5)  # ASSAULT at p = sigmoid(-4)
+    assert recode(work.parsed, work.mentions, work.document, list(rules), rules_only.codebook, doubtful) == []
+    sure = hand_models({"rule:ASSAULT": {"ASSAULT": 8.0}}, keep=0.5)
+    kept = recode(work.parsed, work.mentions, work.document, list(rules), rules_only.codebook, sure)
+    assert kept == rules
+
+
+def test_the_full_pipeline_runs_the_learned_stage(pipeline):
+    assert "learned" in [name for name, _ in pipeline.stages]
+    events = pipeline.extract(Document(id="x", text="Russian forces shelled Kharkiv on Friday.",
+                                       published="2025-05-02")).events
+    assert all(e.rule and e.confidence is not None for e in events)
+
+
+def test_a_broken_model_file_is_named(tmp_path):
+    bad = tmp_path / "coder.json"
+    bad.write_text(json.dumps({"types": {"classes": ["A"]}}))
+    with pytest.raises(ModelFileError, match="coder.json"):
+        _load(str(bad))
+    bad.write_text("{not json")
+    with pytest.raises(ModelFileError, match="cannot read"):
+        _load(str(bad))
+
+
+def test_training_on_a_tiny_slice_writes_a_loadable_model(tmp_path):
+    pytest.importorskip("sklearn", reason="training needs the `train` extra (scikit-learn)")
+    from dyad.learn.train import TrainingError, train
+    out = tmp_path / "coder.json"
+    try:
+        report = train(out, compare=False, final=False, limit=1, settings={"folds": 2}, log=lambda m: None)
+    except TrainingError as exc:  # outside the checkout, or without the shared Guardian corpus
+        pytest.skip(f"training data not available: {exc}")
+    models = _load(str(out))
+    assert models.types.classes == PLOVER and models.types.weights.shape[0] == len(models.types.index)
+    assert report["trained_on"] == "train + sentences" and 0 <= report["dev_model"]["events.precision"] <= 1
