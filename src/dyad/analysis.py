@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +19,8 @@ from typing import IO, Any
 
 import duckdb
 from pydantic import BaseModel, ConfigDict
+
+from .export import neutralise, write_text
 
 FREQS = ("day", "week", "month")
 FIRST_DAY, LAST_DAY = "0000-01-01", "9999-12-99"  # paddings that make ISO prefixes comparable as text
@@ -427,20 +428,18 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, out: str | os.PathLike | IO
         raise AnalysisError("parquet is binary: give an output file with -o FILE")
     if fmt == "jsonl":
         text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-        _emit(text, out)
+        write_text(text, out)
         return len(rows)
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "rows.jsonl"
         if fmt == "csv":  # nested values as JSON text; formula-like text defused as `dyad export` does
-            from .export import neutralise
-
             rows = [{k: neutralise(json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
                      for k, v in r.items()} for r in rows]
         source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         target = Path(out) if isinstance(out, (str, os.PathLike)) else Path(tmp) / "out.csv"
         _copy(source, target, fmt, list(rows[0]) if rows else [])
         if not isinstance(out, (str, os.PathLike)):
-            _emit(target.read_text(encoding="utf-8"), out)
+            write_text(target.read_text(encoding="utf-8"), out)
     return len(rows)
 
 
@@ -458,15 +457,6 @@ def _copy(source: Path, target: Path, fmt: str, columns: list[str]) -> None:
         con.execute(f"COPY ({select}) TO '{_sql_str(str(target))}' (FORMAT {fmt}{header})")
     finally:
         con.close()
-
-
-def _emit(text: str, out) -> None:
-    if out is None:
-        sys.stdout.write(text)
-    elif isinstance(out, (str, os.PathLike)):
-        Path(out).write_text(text, encoding="utf-8")
-    else:
-        out.write(text)
 
 
 # --- the POLECAT/PLOVER event layout ---------------------------------------------------------------------

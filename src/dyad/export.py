@@ -136,13 +136,17 @@ def _ordered(row: dict[str, Any], columns: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _write_jsonl(rows: list[dict[str, Any]], out) -> None:
-    lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), out)
+
+
+def write_text(text: str, out) -> None:
+    """`text` to standard output (None), a path, or an open text stream."""
     if out is None:
-        sys.stdout.write(lines)
+        sys.stdout.write(text)
     elif isinstance(out, (str, os.PathLike)):
-        Path(out).write_text(lines, encoding="utf-8")
+        Path(out).write_text(text, encoding="utf-8")
     else:
-        out.write(lines)
+        out.write(text)
 
 
 def _write_via_duckdb(rows: list[dict[str, Any]], table: str, out, fmt: str) -> None:

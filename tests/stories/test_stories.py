@@ -308,8 +308,9 @@ def test_agreeing_figures_and_other_periods_are_not_flagged(con):
 # ---------- through the store ----------
 
 def test_linking_runs_through_the_store(tmp_path):
-    store_module = pytest.importorskip("dyad.store", reason="dyad.store not written yet")
-    store = store_module.Store(str(tmp_path / "s.duckdb"))
+    from dyad.store import Store
+
+    store = Store(str(tmp_path / "s.duckdb"))
     docs = [extraction(doc(d, "2024-10-23", f"Outlet {d}"), [event(
         d, 1, "CONSULT", [PUTIN, PEZESHKIAN], date="2024-10-23", location="Kazan", text="The presidents met.")])
         for d in ("a", "b")]
