@@ -43,6 +43,20 @@ def example_db(pipeline, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def promises_db(pipeline, tmp_path_factory) -> Path:
+    """A store holding tests/data/promises: one thread of each status (kept, broken, overdue, open)."""
+    from dyad.ingest import ingest_paths
+    from dyad.store import Store
+
+    path = tmp_path_factory.mktemp("promises") / "promises.duckdb"
+    with Store(path) as store:
+        report = ingest_paths([PROJECT_ROOT / "tests" / "data" / "promises"], store,
+                              pipeline_factory=lambda: pipeline)
+    assert not report.problems, report.problems
+    return path
+
+
+@pytest.fixture(scope="session")
 def hostile_db(tmp_path_factory) -> Path:
     """A store whose one article carries a <script> tag inside an event's sentence."""
     from dyad.store import Store
@@ -65,6 +79,14 @@ def _client(db_path: Path):
 @pytest.fixture(scope="session")
 def client(example_db):
     app, test_client = _client(example_db)
+    with test_client:
+        yield test_client
+    app.state.db.close()
+
+
+@pytest.fixture(scope="session")
+def promises_client(promises_db):
+    app, test_client = _client(promises_db)
     with test_client:
         yield test_client
     app.state.db.close()

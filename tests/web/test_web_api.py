@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from markupsafe import escape
 
 from dyad.web.queries import MAX_LIMIT
 
@@ -265,3 +266,47 @@ def test_serve_without_a_store_says_so(tmp_path):
 def test_search_for_two_codes_links_their_dyad(client):
     assert 'href="/dyad/JPN/KOR"' in client.get("/search?q=jpn kor").text
     assert "/dyad/" not in client.get("/search?q=jpn talks").text
+
+
+def test_promises_between_two_actors_in_either_order_with_a_status(promises_client):
+    from dyad.promises import promise_rows
+    from dyad.store import Store
+
+    everything = get(promises_client, f"/api/promises?limit={MAX_LIMIT}")
+    assert set(everything) == {"total", "offset", "limit", "items"}
+    assert {t["status"] for t in everything["items"]} == {"kept", "broken", "overdue", "open"}
+    [kept] = get(promises_client, "/api/promises?a=uzb&b=KAZ")["items"]
+    assert kept["status"] == "kept" and kept["decided_by"]["doc_id"] == "kept_deed" and kept["lag_days"] > 0
+    assert get(promises_client, "/api/promises?a=KAZ&b=UZB&status=broken")["total"] == 0
+    two = get(promises_client, "/api/promises?status=kept&status=broken")
+    assert sorted(t["status"] for t in two["items"]) == ["broken", "kept"]
+    paged = [t["promise_id"] for o in range(everything["total"])
+             for t in get(promises_client, f"/api/promises?limit=1&offset={o}")["items"]]
+    assert paged == [t["promise_id"] for t in everything["items"]]
+    db = promises_client.app.state.db
+    assert db.run(lambda con: con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'promises'").fetchone()[0]) == 0
+    with Store(db.store.path, read_only=True) as store:
+        assert [t["promise_id"] for t in promise_rows(store)] == [t["promise_id"] for t in everything["items"]]
+
+
+@pytest.mark.parametrize("query, words", [
+    ("a=KAZ", "need both a and b"), ("a=KAZ&b=kaz", "same actor"), ("status=done", "unknown status 'done'"),
+    ("a=&b=KAZ", "a is empty"), (f"limit={MAX_LIMIT + 1}", "less than or equal to"), ("offset=-1", "greater than"),
+])
+def test_bad_promise_filters_are_422_with_a_reason(promises_client, query, words):
+    assert words in get(promises_client, f"/api/promises?{query}", 422)["detail"]
+
+
+def test_dyad_page_lists_its_promises_escaped_and_linked(promises_client, client):
+    html = promises_client.get("/dyad/ARM/AZE").text
+    section = html[html.index('id="promises"'):]
+    assert 'class="status s-broken">broken' in section
+    [broken] = get(promises_client, "/api/promises?a=ARM&b=AZE")["items"]
+    assert f'href="/document/{broken["decided_by"]["doc_id"]}?event=' in section
+    for report in broken["reports"]:
+        assert f'href="/document/{report["doc_id"]}?event=' in section
+    assert f'lag <b class="lag">{broken["lag_days"]}</b>' in section
+    assert str(escape(broken["decided_by"]["evidence"]["text"])) in section  # autoescaped, quotes included
+    none = client.get("/dyad/BRA/IND").text
+    assert "No promise between BRA and IND" in none

@@ -83,6 +83,11 @@ def test_dyad_timeline_draws_and_a_clicked_period_lists_its_events(live_server, 
     shown = sorted(items.nth(i).locator("blockquote.evidence").inner_text() for i in range(items.count()))
     assert shown == sorted(e["evidence"]["text"] for e in listed)
     assert all(e["date"].startswith(period["period"]) for e in listed)
+    promised = _api(live_server, "/api/promises?a=JPN&b=KOR")["items"]
+    shown = page.locator("#promises tr.promise")
+    assert shown.count() == len(promised) > 0
+    assert [shown.nth(i).locator(".status").inner_text() for i in range(shown.count())] == \
+        [t["status"] for t in promised]
     page.mouse.move(1, 1)  # the tooltip follows the mouse: keep it off the picture
     page.wait_for_timeout(400)  # ECharts hides it after a short delay; only the picture depends on this
     page.screenshot(path=str(screenshot_dir / "dyad.png"), full_page=True)

@@ -1,4 +1,4 @@
-"""REST endpoints under /api: events, actors, stories, documents, series, network, changes, overview.
+"""REST endpoints under /api: events, actors, stories, documents, series, network, changes, overview, promises.
 
 Every list is a page ({total, offset, limit, items}) in a stable order; `limit` above MAX_LIMIT is a 422,
 never a silent cap. Filters are validated before any SQL runs.
@@ -135,6 +135,23 @@ def get_changes(
     min_events: int = Query(1, ge=1, le=MAX_OFFSET),
 ):
     return _db(request).run(analysis.changes, first, second, limit, min_events)
+
+
+@router.get("/promises", summary="Promise threads: what was promised, how often reported, and what became of it")
+def list_promises(
+    request: Request,
+    a: Optional[str] = Query(None, max_length=MAX_TEXT, description="One party (code or id); give b too."),
+    b: Optional[str] = Query(None, max_length=MAX_TEXT, description="The other party."),
+    status: Optional[list[str]] = Query(None, max_length=20, description="kept, broken, overdue or open (repeatable)."),
+    offset: int = Offset,
+    limit: int = Limit,
+):
+    return queries.promise_threads(promise_ledger(_db(request)), a, b, status, offset, limit)
+
+
+def promise_ledger(db) -> list[dict]:
+    """The store's promise threads, computed once per server (the store is read-only)."""
+    return db.cached(("promises",), queries.promise_ledger)
 
 
 @router.get("/overview", summary="Counts, most active dyads, latest stories, actors by event count")

@@ -14,12 +14,13 @@ from fastapi.templating import Jinja2Templates
 
 from .. import analysis
 from . import queries
-from .api import MAX_TEXT, overview
+from .api import MAX_TEXT, overview, promise_ledger
 from .highlight import pieces
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 SEARCH_ROWS = 50
+PROMISE_ROWS = 50  # threads listed on a dyad page; the rest are in /api/promises
 
 
 def _render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
@@ -47,8 +48,9 @@ def dyad_page(request: Request, a: str, b: str, freq: str = Query("month", max_l
     series = db.run(analysis.series, a, b, freq, since, until)
     names = db.run(analysis.node_names, [series["a"], series["b"]], "code")
     label_a, label_b = (names.get(k, (k,))[0] for k in (series["a"], series["b"]))
+    promised = queries.promise_threads(promise_ledger(db), series["a"], series["b"], limit=PROMISE_ROWS)
     return _render(request, "dyad.html", page="dyad", data=series, freqs=analysis.FREQS,
-                   label_a=label_a, label_b=label_b)
+                   label_a=label_a, label_b=label_b, promised=promised)
 
 
 @router.get("/actor/{actor_id:path}", response_class=HTMLResponse)

@@ -263,3 +263,36 @@ def document(con, doc_id: str) -> dict[str, Any]:
 def counts(con) -> dict[str, int]:
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
             for t in ("documents", "events", "quotes", "facts", "actors")}
+
+
+# --- promises --------------------------------------------------------------------------------------------
+
+def promise_ledger(con) -> list[dict]:
+    """Every promise thread of the store. Read from the stored `promises` table when it is fresh, else computed
+    in memory: a bare connection has no `read_only` flag, so the ledger module never writes through it."""
+    from ..promises import PromiseError, promise_rows
+
+    try:
+        return promise_rows(con)
+    except PromiseError as exc:
+        raise AnalysisError(str(exc)) from exc
+
+
+def promise_threads(ledger: list[dict], a: str | None = None, b: str | None = None, status: list[str] | None = None,
+                    offset: int = 0, limit: int = 50) -> dict[str, Any]:
+    """A page of the ledger's threads, most reported first: between actors a and b (both or neither), with
+    one of the statuses."""
+    from ..promises import PromiseError, select
+
+    if (a is None) != (b is None):
+        raise AnalysisError("promises between actors need both a and b, e.g. a=JPN&b=KOR")
+    between = None
+    if a is not None and b is not None:
+        between = (actor_key(a, "a"), actor_key(b, "b"))
+        if between[0].split(":", 1)[-1] == between[1].split(":", 1)[-1]:
+            raise AnalysisError(f"a and b name the same actor ({a!r})")
+    try:
+        rows = select(ledger, between=between, status=status or None)
+    except PromiseError as exc:
+        raise AnalysisError(str(exc)) from exc
+    return page(rows[offset:offset + limit], len(rows), offset, limit)
