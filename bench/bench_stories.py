@@ -19,14 +19,14 @@ from pathlib import Path
 
 import duckdb
 
+from dyad.plover import TYPES as PLOVER_TYPES
 from dyad.records import ActorRef, Document, Event, Extraction
 from dyad.stories import link_extraction
 from dyad.stories.config import load_config
 from dyad.stories.link import best_links, event_row, index_rows
 from dyad.stories.schema import EVENT_COLUMNS, ensure_tables, forget_document
 
-TYPES = ["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
-         "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"]
+TYPES = list(PLOVER_TYPES)
 STATES = [f"S{i:03d}" for i in range(200)]
 STATE_WEIGHTS = [1 / (rank + 1) for rank in range(len(STATES))]  # a few states dominate, as in the news
 START = date(2015, 1, 1)

@@ -17,10 +17,10 @@ from dyad.learn.model import (
     load_models,
 )
 from dyad.pipeline import DEFAULT_STAGES, Pipeline, Work
+from dyad.plover import TYPES
 from dyad.records import Document
 
-PLOVER = ["AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
-          "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"]
+PLOVER = list(TYPES)
 TH = {"keep": 0.5, "add": 0.5, "add_more": 0.9, "max_new": 1, "source": 0.3, "target": 0.3, "fill": 1.1}
 
 

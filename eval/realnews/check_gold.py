@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validates real-news gold files: keys, PLOVER types, codes, dates and evidence offsets.
 
-Usage: check_gold.py [GOLD_FILE ...]   (default: every file under gold/)
+Usage: .venv/bin/python eval/realnews/check_gold.py [GOLD_FILE ...]   (default: every file under gold/)
 Prints one line per problem and exits 1 when there is any. Reads the article texts from
 ../shared/corpus/guardian/articles.jsonl to check the offsets.
 """
@@ -13,9 +13,11 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1] / "src"))  # the PLOVER types come from dyad's own data (plover.yaml)
+from dyad import plover  # noqa: E402
+
 ARTICLES = HERE.parents[1].parent / "shared" / "corpus" / "guardian" / "articles.jsonl"
-TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
-         "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
+TYPES = set(plover.TYPES)
 KEYS = {"id", "doc", "type", "alt_types", "mode", "context", "actors", "recipients", "symmetric", "date",
         "location", "aux", "core", "cluster", "people", "evidence"}
 AUX = {None, "future", "hypothetical", "negation", "historical"}
