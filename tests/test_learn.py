@@ -62,7 +62,7 @@ def test_shipped_model_loads_and_scores_every_type(rules_only):
     assert models.types.classes == PLOVER and list(models.roles.classes) == list(ROLE_CLASSES)
     assert {"keep", "add", "source", "target"} <= set(models.thresholds)
     work = run_rules(rules_only, "Israeli jets struck Iranian weapons depots near Damascus on Thursday.")
-    view = sentences_of(work.parsed, work.mentions, work.result().events)[0]
+    view = sentences_of(work.parsed, work.extraction.mentions, work.extraction.events)[0]
     proba = models.types.proba(sentence_features(view, rules_only.codebook))
     assert proba.shape == (16,) and ((0 <= proba) & (proba <= 1)).all()
     assert PLOVER[int(proba.argmax())] == "ASSAULT"
@@ -72,7 +72,7 @@ def test_model_adds_an_event_no_rule_found_with_roles_from_the_parse(rules_only)
     text = "Ghana berated Togo over the border dispute."
     work = run_rules(rules_only, text)  # the rule events are not passed on: the model alone codes it
     models = hand_models({"v:berate": {"ACCUSE": 8.0}})
-    events = recode(work.parsed, work.mentions, work.document, [], rules_only.codebook, models)
+    events = recode(work.parsed, work.extraction.mentions, work.document, [], rules_only.codebook, models)
     assert len(events) == 1
     event = events[0]
     assert event.type == "ACCUSE" and event.trigger == "berated"
@@ -84,7 +84,7 @@ def test_model_adds_an_event_no_rule_found_with_roles_from_the_parse(rules_only)
 
 def test_model_event_takes_the_date_the_sentence_states(rules_only):
     work = run_rules(rules_only, "Ghana berated Togo on Tuesday over the border dispute.")
-    events = recode(work.parsed, work.mentions, work.document, [], rules_only.codebook,
+    events = recode(work.parsed, work.extraction.mentions, work.document, [], rules_only.codebook,
                     hand_models({"v:berate": {"ACCUSE": 8.0}}))
     assert events[0].date == "2025-04-29" and events[0].date_text
 
@@ -92,17 +92,17 @@ def test_model_event_takes_the_date_the_sentence_states(rules_only):
 def test_unsure_model_adds_nothing(rules_only):
     work = run_rules(rules_only, "Ghana berated Togo over the border dispute.")
     models = hand_models({"v:berate": {"ACCUSE": 3.0}})  # p = sigmoid(-1) < 0.5
-    assert recode(work.parsed, work.mentions, work.document, [], rules_only.codebook, models) == []
+    assert recode(work.parsed, work.extraction.mentions, work.document, [], rules_only.codebook, models) == []
 
 
 def test_rule_events_the_model_doubts_are_dropped(rules_only):
     work = run_rules(rules_only, "Chinese troops attacked Indian soldiers in Ladakh.")
-    rules = work.result().events
+    rules = work.extraction.events
     assert [e.type for e in rules] == ["ASSAULT"]
     doubtful = hand_models({}, keep=0.5)  # ASSAULT at p = sigmoid(-4)
-    assert recode(work.parsed, work.mentions, work.document, list(rules), rules_only.codebook, doubtful) == []
+    assert recode(work.parsed, work.extraction.mentions, work.document, list(rules), rules_only.codebook, doubtful) == []
     sure = hand_models({"rule:ASSAULT": {"ASSAULT": 8.0}}, keep=0.5)
-    kept = recode(work.parsed, work.mentions, work.document, list(rules), rules_only.codebook, sure)
+    kept = recode(work.parsed, work.extraction.mentions, work.document, list(rules), rules_only.codebook, sure)
     assert kept == rules
 
 

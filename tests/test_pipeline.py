@@ -17,7 +17,7 @@ def test_the_stages_follow_the_data_flow():
 
 def test_a_stage_can_be_swapped_by_name(pipeline):
     def no_facts(pipe, work):
-        work.result().facts = [Fact("f1", work.document.id, 1.0, "count", "swapped", "one", None, {})]
+        work.extraction.facts = [Fact("f1", work.document.id, 1.0, "count", "swapped", "one", None, {})]
 
     swapped = Pipeline.__new__(Pipeline)  # share the loaded models; only the stage list differs
     swapped.__dict__.update(pipeline.__dict__, stages=replace_stage(pipeline.stages, "facts", no_facts))

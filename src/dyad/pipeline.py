@@ -9,24 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .records import Document, Extraction, Mention, Quote, Segment
+from .records import Document, Extraction
 
 
 @dataclass
 class Work:
-    """One document on its way through the stages. `parsed` holds spaCy objects and never leaves here."""
+    """One document on its way through the stages: the `extraction` each stage fills in, and `parsed`, the
+    spaCy objects that never leave here."""
     document: Document
-    segments: list[Segment] = field(default_factory=list)
     parsed: list[Any] = field(default_factory=list)
-    mentions: list[Mention] = field(default_factory=list)
-    quotes: list[Quote] = field(default_factory=list)
-    extraction: Extraction | None = None
+    extraction: Extraction = field(init=False)
 
-    def result(self) -> Extraction:
-        if self.extraction is None:
-            self.extraction = Extraction(document=self.document, segments=self.segments, mentions=self.mentions,
-                                         quotes=self.quotes)
-        return self.extraction
+    def __post_init__(self) -> None:
+        self.extraction = Extraction(document=self.document)
 
 
 Stage = tuple[str, Callable[["Pipeline", Work], None]]
@@ -34,38 +29,38 @@ Stage = tuple[str, Callable[["Pipeline", Work], None]]
 
 def clean_stage(pipeline: Pipeline, work: Work) -> None:
     from .clean import segment
-    work.segments = segment(work.document)
+    work.extraction.segments = segment(work.document)
 
 
 def nlp_stage(pipeline: Pipeline, work: Work) -> None:
     from .nlp import parse
-    work.parsed = parse(work.document.text, work.segments, pipeline.nlp)
+    work.parsed = parse(work.document.text, work.extraction.segments, pipeline.nlp)
 
 
 def mentions_stage(pipeline: Pipeline, work: Work) -> None:
     from .actors.mentions import resolve_mentions
-    work.mentions = resolve_mentions(work.parsed, work.document, pipeline.kb)
+    work.extraction.mentions = resolve_mentions(work.parsed, work.document, pipeline.kb)
 
 
 def quotes_stage(pipeline: Pipeline, work: Work) -> None:
     from .quotes import extract_quotes
-    work.quotes = extract_quotes(work.parsed, work.mentions, work.document)
+    work.extraction.quotes = extract_quotes(work.parsed, work.extraction.mentions, work.document)
 
 
 def events_stage(pipeline: Pipeline, work: Work) -> None:
     from .events import extract_events
-    work.result().events = extract_events(work.parsed, work.mentions, work.document, pipeline.codebook,
-                                          quotes=work.quotes)
+    found = work.extraction
+    found.events = extract_events(work.parsed, found.mentions, work.document, pipeline.codebook, quotes=found.quotes)
 
 
 def facts_stage(pipeline: Pipeline, work: Work) -> None:
     from .facts import extract_facts
-    work.result().facts = extract_facts(work.parsed, work.document)
+    work.extraction.facts = extract_facts(work.parsed, work.document)
 
 
 def registry_stage(pipeline: Pipeline, work: Work) -> None:
     from .actors.registry import records_from_mentions
-    work.result().actors = records_from_mentions(work.mentions, work.document, pipeline.kb)
+    work.extraction.actors = records_from_mentions(work.extraction.mentions, work.document, pipeline.kb)
 
 
 def learned_stage(pipeline: Pipeline, work: Work) -> None:
@@ -104,4 +99,4 @@ class Pipeline:
         work = Work(document)
         for _name, run in self.stages:
             run(self, work)
-        return work.result()
+        return work.extraction

@@ -43,8 +43,8 @@ def learned_stage(pipeline, work) -> None:
     models = load_models()
     if models is None:
         return
-    extraction = work.result()
-    extraction.events = recode(work.parsed, work.mentions, work.document, extraction.events,
+    extraction = work.extraction
+    extraction.events = recode(work.parsed, work.extraction.mentions, work.document, extraction.events,
                                pipeline.codebook, models)
 
 

@@ -130,7 +130,7 @@ def prepare(pipeline, document: Document):
         run(pipeline, work)
         if name == "events":
             break
-    return work.parsed, work.mentions, work.result().events
+    return work.parsed, work.extraction.mentions, work.extraction.events
 
 
 def _codes(side) -> set[str]:
