@@ -238,10 +238,11 @@ def _title_tokens(words: str) -> list[str]:
 def plural_tokens(tokens: list[str]) -> list[str]:
     """Plural of a title: its head word (the last, or the one before "of") takes the plural."""
     head = tokens.index("of") - 1 if "of" in tokens else len(tokens) - 1
-    return tokens[:head] + [_plural(tokens[head])] + tokens[head + 1:]
+    return tokens[:head] + [plural_word(tokens[head])] + tokens[head + 1:]
 
 
-def _plural(word: str) -> str:
+def plural_word(word: str) -> str:
+    """English plural of one lowercase word ("minister" -> "ministers", "spokesman" -> "spokesmen")."""
     if word.endswith("man"):
         return word[:-3] + "men"
     if word.endswith("y") and word[-2:-1] not in "aeiou":

@@ -23,6 +23,7 @@ from typing import Any
 from ..datafiles import read_data
 from ..schemas import SectorMapFile, StatesFile
 from .index import FORMAT, normalise_name, read_yaml, rules_fingerprint
+from .knowledge import plural_word
 
 ACTOR_FILES = ("Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt", "Phoenix.MilNonState.actors.txt")
 AGENT_FILE = "Phoenix.agents.txt"
@@ -194,14 +195,8 @@ def _expand(phrase: str, sets: dict[str, list[str]], depth: int = 0) -> list[str
 
 
 def _plural(phrase: str) -> str:
-    word = phrase.rstrip("_ ")
-    if word.endswith("MAN"):
-        return word[:-3] + "MEN"
-    if word.endswith("Y") and word[-2:-1] not in "AEIOU":
-        return word[:-1] + "IES"
-    if word.endswith(("S", "SH", "CH", "X")):
-        return word + "ES"
-    return word + "S"
+    """An agent noun's plural in the dictionaries' upper case, by the knowledge base's own rule."""
+    return plural_word(phrase.rstrip("_ ").lower()).upper()
 
 
 # --------------------------------------------------------------------------- compiling
