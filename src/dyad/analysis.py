@@ -9,18 +9,15 @@ distinct actor codes that take part in one event, on either side; A→B means A 
 """
 from __future__ import annotations
 
-import json
 import os
 import re
-import tempfile
 from functools import lru_cache
-from pathlib import Path
 from typing import IO, Any
 
 import duckdb
 from pydantic import BaseModel, ConfigDict
 
-from .export import neutralise, write_text
+from .export import write_rows as export_rows
 
 FREQS = ("day", "week", "month")
 FIRST_DAY, LAST_DAY = "0000-01-01", "9999-12-99"  # paddings that make ISO prefixes comparable as text
@@ -426,37 +423,8 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, out: str | os.PathLike | IO
         raise AnalysisError(f"format {fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
     if fmt == "parquet" and not isinstance(out, (str, os.PathLike)):
         raise AnalysisError("parquet is binary: give an output file with -o FILE")
-    if fmt == "jsonl":
-        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-        write_text(text, out)
-        return len(rows)
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "rows.jsonl"
-        if fmt == "csv":  # nested values as JSON text; formula-like text defused as `dyad export` does
-            rows = [{k: neutralise(json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
-                     for k, v in r.items()} for r in rows]
-        source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-        target = Path(out) if isinstance(out, (str, os.PathLike)) else Path(tmp) / "out.csv"
-        _copy(source, target, fmt, list(rows[0]) if rows else [])
-        if not isinstance(out, (str, os.PathLike)):
-            write_text(target.read_text(encoding="utf-8"), out)
+    export_rows(rows, fmt, out)
     return len(rows)
-
-
-def _copy(source: Path, target: Path, fmt: str, columns: list[str]) -> None:
-    con = duckdb.connect()
-    try:
-        if columns:
-            types = ", ".join(f"'{_sql_str(c)}': 'VARCHAR'" for c in columns) if fmt == "csv" else ""
-            options = "format='newline_delimited', sample_size=-1" + (f", columns={{{types}}}" if types else "")
-            names = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
-            select = f"SELECT {names} FROM read_json('{_sql_str(str(source))}', {options})"
-        else:
-            select = "SELECT NULL::VARCHAR AS empty WHERE false"
-        header = ", HEADER" if fmt == "csv" else ""
-        con.execute(f"COPY ({select}) TO '{_sql_str(str(target))}' (FORMAT {fmt}{header})")
-    finally:
-        con.close()
 
 
 # --- the POLECAT/PLOVER event layout ---------------------------------------------------------------------

@@ -85,21 +85,23 @@ def export_table(store: Store, table: str, fmt: str = "jsonl", out: str | os.Pat
     else:
         rows = [_ordered(row, COLUMNS.get(table, ())) for row in table_rows(store, table)]
     if not isinstance(out, (str, os.PathLike)):
-        _write(rows, table, fmt, out)
+        write_rows(rows, fmt, out, COLUMNS.get(table, ()))
         return len(rows)
     target = Path(out)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".dyad-export-") as tmp:
         partial = Path(tmp) / target.name
-        _write(rows, table, fmt, partial)
+        write_rows(rows, fmt, partial, COLUMNS.get(table, ()))
         os.replace(partial, target)
     return len(rows)
 
 
-def _write(rows: list[dict[str, Any]], table: str, fmt: str, out) -> None:
+def write_rows(rows: list[dict[str, Any]], fmt: str, out, columns: tuple[str, ...] | list[str] = ()) -> None:
+    """Rows as JSONL, or CSV/Parquet through DuckDB's COPY (nested values as JSON text in CSV, formula-like
+    text defused); `columns` names the header of an empty result. `out` as for `write_text`."""
     if fmt == "jsonl":
         _write_jsonl(rows, out)
     else:
-        _write_via_duckdb(rows, table, out, fmt)
+        _write_via_duckdb(rows, out, fmt, list(rows[0]) if rows else list(columns))
 
 
 def check_output(path: Path, store_path: Path, force: bool) -> None:
@@ -149,9 +151,8 @@ def write_text(text: str, out) -> None:
         out.write(text)
 
 
-def _write_via_duckdb(rows: list[dict[str, Any]], table: str, out, fmt: str) -> None:
+def _write_via_duckdb(rows: list[dict[str, Any]], out, fmt: str, columns: list[str]) -> None:
     """COPY the rows to CSV or Parquet; nested values become JSON strings in CSV."""
-    columns = list(rows[0]) if rows else list(COLUMNS.get(table, ()))
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "rows.jsonl"
         target = Path(out) if isinstance(out, (str, os.PathLike)) else Path(tmp) / f"out.{fmt}"
@@ -160,23 +161,26 @@ def _write_via_duckdb(rows: list[dict[str, Any]], table: str, out, fmt: str) -> 
         source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         con = duckdb.connect()
         try:
-            con.execute(f"COPY ({_select(source, columns, bool(rows), fmt)}) TO '{_sql_path(target)}' "
+            con.execute(f"COPY ({_select(source, columns, bool(rows), fmt)}) TO '{_sql_text(str(target))}' "
                         f"(FORMAT {fmt}{', HEADER' if fmt == 'csv' else ''})")
         finally:
             con.close()
         if not isinstance(out, (str, os.PathLike)):
-            (out or sys.stdout).write(target.read_text(encoding="utf-8"))
+            write_text(target.read_text(encoding="utf-8"), out)
 
 
 def _select(source: Path, columns: list[str], has_rows: bool, fmt: str) -> str:
-    names = ", ".join(f'"{c}"' for c in columns)
+    if not columns:
+        return "SELECT NULL::VARCHAR AS empty WHERE false"
+    quoted = ['"' + c.replace('"', '""') + '"' for c in columns]
     if not has_rows:  # an empty table still gets its header / schema
-        return "SELECT " + ", ".join(f'NULL::VARCHAR AS "{c}"' for c in columns) + " WHERE false"
+        return "SELECT " + ", ".join(f"NULL::VARCHAR AS {q}" for q in quoted) + " WHERE false"
+    names = ", ".join(quoted)
     # CSV rows are flat: read every column as text so DuckDB writes exactly what we flattened.
     options = "format='newline_delimited', sample_size=-1"
     if fmt == "csv":
-        options += ", columns={" + ", ".join(f"'{c}': 'VARCHAR'" for c in columns) + "}"
-    return f"SELECT {names} FROM read_json('{_sql_path(source)}', {options})"
+        options += ", columns={" + ", ".join(f"'{_sql_text(c)}': 'VARCHAR'" for c in columns) + "}"
+    return f"SELECT {names} FROM read_json('{_sql_text(str(source))}', {options})"
 
 
 def _flat(value: Any) -> Any:
@@ -185,5 +189,5 @@ def _flat(value: Any) -> Any:
     return value
 
 
-def _sql_path(path: Path) -> str:
-    return str(path).replace("'", "''")
+def _sql_text(text: str) -> str:
+    return text.replace("'", "''")
