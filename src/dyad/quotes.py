@@ -202,7 +202,8 @@ def extract_quotes(parsed, mentions: list[Mention], document: Document) -> list[
     context = Context(parsed, mentions or [])
     found: list[Attributed] = []
     for index, part in enumerate(parsed):
-        spans = [strip_quoted(part.doc.text, s, e) for s, e in find_quoted(part.doc.text)]
+        text = document.text[part.segment.start:part.segment.end]  # what Doc.text would rebuild token by token
+        spans = [strip_quoted(text, s, e) for s, e in find_quoted(text)]
         for s, e in spans:
             quoted = part.doc.char_span(s - 1, e + 1, alignment_mode="expand")
             context.quoted_tokens[index].update(t.i for t in quoted or [])

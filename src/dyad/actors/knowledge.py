@@ -100,6 +100,7 @@ class KnowledgeBase:
         self.not_actors: set[str] = set(self.references.get("not_actors") or [])
         self.people: dict[str, Person] = {}
         self.surfaces: dict[str, Entry] = {}
+        self._lowered: dict[str, Entry] | None = None
         self.titles: dict[tuple[str, ...], tuple[Title, bool]] = {}
         self._index_titles(data.get("titles") or {})  # first: people's offices are named through it
         self._index_places()
@@ -175,9 +176,11 @@ class KnowledgeBase:
             found = self._case_insensitive().get(text.lower())
         return found
 
-    @lru_cache(maxsize=1)
     def _case_insensitive(self) -> dict[str, Entry]:
-        return {k.lower(): v for k, v in self.surfaces.items() if len(k.split()) > 1}
+        # built on first use and kept on the instance (a per-method lru_cache thrashed between two KBs)
+        if self._lowered is None:
+            self._lowered = {k.lower(): v for k, v in self.surfaces.items() if len(k.split()) > 1}
+        return self._lowered
 
     def name_of(self, kind: str, code: str) -> str:
         table = {"state": self.states, "organization": self.organizations, "group": self.groups}.get(kind, {})
@@ -317,15 +320,22 @@ def merge_user_data(data: dict[str, Any], extra: dict[str, Any]) -> dict[str, An
     return data
 
 
-@lru_cache(maxsize=4)
 def load_kb(key: str = "default") -> KnowledgeBase:
     """The packaged knowledge base plus the user's file (see the module docstring); cached per key.
     Every file is checked against its schema (dyad.schemas): a misspelt key is an error naming it."""
+    return _load_kb(str(key))  # one cache entry whatever the call's form: load_kb() and load_kb("default")
+
+
+@lru_cache(maxsize=4)
+def _load_kb(key: str) -> KnowledgeBase:
     data = packaged_data()
     path = user_file(str(key))
     if path is not None:
         data = merge_user_data(data, read_data(path, ActorsFile, user=True) or {})
     return KnowledgeBase(data)
+
+
+load_kb.cache_clear = _load_kb.cache_clear  # type: ignore[attr-defined]
 
 
 # --- spaCy entity ruler

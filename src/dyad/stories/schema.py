@@ -1,8 +1,8 @@
 """The tables the story linker owns in the store's DuckDB connection.
 
 story_index holds one row per (event, candidate key): the key is the type family, a pair of participant codes
-and a date bucket, so finding the candidates of a new event is a handful of indexed equality look-ups whatever
-the size of the store. Rows with is_primary = true carry each event once, for summaries.
+and a date bucket, so finding the candidates of new events is one semi-join on that key (see `lookup`).
+Rows with is_primary = true carry each event once, for summaries.
 """
 from __future__ import annotations
 
@@ -74,16 +74,17 @@ def insert_rows(con, table: str, columns: tuple[str, ...], rows: list[dict], chu
                     [row.get(c) for row in part for c in columns])
 
 
-def lookup(con, table: str, key_column: str, columns: tuple[str, ...], keys: list[str], chunk: int = 100
-           ) -> dict[str, list[dict]]:
-    """Rows per key, by equality look-ups on the indexed key column (a UNION ALL of point queries keeps
-    the index in use; an IN list would scan the table)."""
+def lookup(con, table: str, key_column: str, columns: tuple[str, ...], keys: list[str]) -> dict[str, list[dict]]:
+    """Rows per key, in the order they were stored. One semi-join against the unnested key list: measured
+    (bench/bench_stories.py sizes, ~750 keys) 5 / 25 / 100 ms at 10k / 200k / 1M stored events, against
+    250 / 330 / 580 ms for the UNION ALL of indexed point queries used before."""
     found: dict[str, list[dict]] = {}
-    select = f"SELECT {', '.join(columns)} FROM {table} WHERE {key_column} = ?"
     unique = sorted(set(keys))
-    for i in range(0, len(unique), chunk):
-        part = unique[i:i + chunk]
-        for values in con.execute(" UNION ALL ".join(select for _ in part), part).fetchall():
-            row = dict(zip(columns, values))
-            found.setdefault(row[key_column], []).append(row)
+    if not unique:
+        return found
+    query = (f"SELECT {', '.join(columns)} FROM {table} WHERE {key_column} IN (SELECT unnest($1::VARCHAR[])) "
+             "ORDER BY rowid")
+    for values in con.execute(query, [unique]).fetchall():
+        row = dict(zip(columns, values))
+        found.setdefault(row[key_column], []).append(row)
     return found
