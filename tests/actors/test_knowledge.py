@@ -207,3 +207,12 @@ def test_a_successors_later_start_ends_an_open_term():
     kb = KnowledgeBase(data)
     assert kb.office_holder("ATA", "president", "2022-05-01").name == "New Holder"
     assert kb.office_holder("ATA", "president", "2010-05-01").name == "Old Holder"
+
+
+def test_one_knowledge_base_whatever_the_form_of_the_call():
+    # load_kb() and load_kb("default") were two cache entries: the KB was built twice per process and its
+    # case-insensitive name table rebuilt each time the two alternated (a fifth of extraction time)
+    assert load_kb() is load_kb("default") is load_kb(key="default")
+    kb = load_kb()
+    assert kb._case_insensitive() is kb._case_insensitive()
+    assert kb.lookup("united arab emirates").code == kb.lookup("United Arab Emirates").code == "ARE"
