@@ -21,6 +21,13 @@ def pipeline():
     return Pipeline()
 
 
+@pytest.fixture(scope="session")
+def rules_only():
+    """The pipeline without its learned stage: what the codebook's rules alone code."""
+    from dyad.pipeline import DEFAULT_STAGES, Pipeline
+    return Pipeline(stages=[s for s in DEFAULT_STAGES if s[0] != "learned"])
+
+
 @pytest.fixture
 def write(tmp_path):
     """write("a/b.txt", "text") -> the Path, parents created; bytes are written as they are."""

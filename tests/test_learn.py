@@ -16,7 +16,7 @@ from dyad.learn.model import (
     _load,
     load_models,
 )
-from dyad.pipeline import DEFAULT_STAGES, Pipeline, Work
+from dyad.pipeline import Work
 from dyad.plover import TYPES
 from dyad.records import Document
 
@@ -40,11 +40,6 @@ def hand_models(type_weights, **thresholds) -> Models:
                                         "dep:pobj": {"target": 3.0}, "context": {"none": 6.0}}, 0.0,
                    multinomial=True)
     return Models(linear(PLOVER, type_weights, -4.0), roles, {**TH, **thresholds}, {})
-
-
-@pytest.fixture(scope="module")
-def rules_only():
-    return Pipeline(stages=[s for s in DEFAULT_STAGES if s[0] != "learned"])
 
 
 def run_rules(pipeline, text):

@@ -216,3 +216,10 @@ def test_one_knowledge_base_whatever_the_form_of_the_call():
     kb = load_kb()
     assert kb._case_insensitive() is kb._case_insensitive()
     assert kb.lookup("united arab emirates").code == kb.lookup("United Arab Emirates").code == "ARE"
+
+
+def test_the_islamic_state_as_british_and_wire_outlets_write_it():
+    kb = load_kb()
+    for name in ("Isis", "ISIS", "Isil", "Daesh", "Islamic State group"):
+        assert kb.lookup(name).code == "ISIL", name
+    assert kb.lookup("isis") is None  # aliases are matched case-sensitively: a one-word lower-case name is not one

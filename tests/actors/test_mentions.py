@@ -220,3 +220,11 @@ def test_bare_security_council_is_the_un_body_but_not_a_states(resolve):
     assert find(resolve("The Security Council voted on Monday."), "The Security Council").actor.code == "UNSC"
     mentions = resolve("Russia's Security Council met on Monday.")
     assert all(m.actor.code != "UNSC" for m in mentions)
+
+
+def test_the_islamic_state_and_the_kurdish_led_forces_in_running_text(resolve):
+    mentions = resolve("Kurdish-led forces said on Monday that Isis fighters had fled the town, and the air "
+                       "campaign against Isil would go on.")
+    assert find(mentions, "Kurdish-led forces").actor.code == "SDF"
+    assert find(mentions, "Isis").actor.code == "ISIL"
+    assert find(mentions, "Isil").actor.code == "ISIL"

@@ -1,4 +1,6 @@
-"""The events stage, end to end through the pipeline, on sentences written for these tests."""
+"""The events stage (the codebook's rules), through the pipeline's stages without the learned stage after it,
+on sentences written for these tests. The learned stage, which may drop a rule event its model is confident
+against and add others, has its own tests (tests/test_learn.py)."""
 from __future__ import annotations
 
 import pytest
@@ -7,8 +9,10 @@ from dyad.records import Document
 
 
 @pytest.fixture(scope="module")
-def code(pipeline):
-    """code(text, published=...) -> the events of a one-paragraph document."""
+def code(rules_only):
+    """code(text, published=...) -> the rule events of a one-paragraph document."""
+    pipeline = rules_only
+
     def _code(text: str, published: str | None = "2025-03-12", doc_id: str = "t"):
         return pipeline.extract(Document(id=doc_id, text=text, published=published)).events
     return _code
