@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scores dyad on a split of the real-news annotation set, with the seed scorer's matching.
 
-Usage: score.py --split {train,dev,test} [--dyad .venv/bin/dyad] [--keep DIR] [--json]
+Usage: score.py --split {train,dev,test,long} [--dyad .venv/bin/dyad] [--keep DIR] [--json]
 
 Writes the split's articles (from ../shared/corpus/guardian) as a JSONL corpus, runs `dyad ingest` and
 `dyad export events` into a temporary folder, turns the gold's offsets into seeds-format gold (evidence
@@ -70,7 +70,7 @@ def run(split: str, dyad: str, workdir: Path, as_json: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=("train", "dev", "test"), required=True)
+    ap.add_argument("--split", choices=("train", "dev", "test", "long"), required=True)
     ap.add_argument("--dyad", default=str(ROOT / ".venv" / "bin" / "dyad"))
     ap.add_argument("--keep", type=Path, help="keep the store, exports and gold in this folder")
     ap.add_argument("--json", action="store_true")

@@ -113,8 +113,8 @@ def sentence_rows(root: Path) -> list[dict]:
 
 
 def article_rows(root: Path, split: str) -> list[tuple[dict, list[dict]]]:
-    if split == "test":
-        raise TrainingError("the real-news test split is never trained on")
+    if split in ("test", "long"):
+        raise TrainingError(f"the real-news {split} split is held out: never trained on")
     ids = json.loads((root / "eval/realnews/splits.json").read_text())["splits"][split]
     corpus = root.parent / "shared/corpus/guardian/articles.jsonl"
     if not corpus.is_file():
