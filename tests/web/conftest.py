@@ -67,37 +67,31 @@ def hostile_db(tmp_path_factory) -> Path:
     return path
 
 
-def _client(db_path: Path):
+def _serving(db_path: Path):
+    """A test client of the app over this store, open for the session; the store is closed after it."""
     from fastapi.testclient import TestClient
 
     from dyad.web import create_app
 
     app = create_app(db_path)
-    return app, TestClient(app)
+    with TestClient(app) as test_client:
+        yield test_client
+    app.state.db.close()
 
 
 @pytest.fixture(scope="session")
 def client(example_db):
-    app, test_client = _client(example_db)
-    with test_client:
-        yield test_client
-    app.state.db.close()
+    yield from _serving(example_db)
 
 
 @pytest.fixture(scope="session")
 def promises_client(promises_db):
-    app, test_client = _client(promises_db)
-    with test_client:
-        yield test_client
-    app.state.db.close()
+    yield from _serving(promises_db)
 
 
 @pytest.fixture(scope="session")
 def hostile_client(hostile_db):
-    app, test_client = _client(hostile_db)
-    with test_client:
-        yield test_client
-    app.state.db.close()
+    yield from _serving(hostile_db)
 
 
 def _free_port() -> int:
