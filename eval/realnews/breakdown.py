@@ -69,7 +69,7 @@ def breakdown(workdir: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=("train", "dev", "test", "long"), required=True)
+    ap.add_argument("--split", choices=score.SPLITS, required=True)
     ap.add_argument("--keep", type=Path, help="reuse (or write) the store, exports and gold of score.py here")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:

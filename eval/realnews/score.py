@@ -21,6 +21,7 @@ ROOT = HERE.parents[1]
 SHARED = ROOT.parent / "shared"
 ARTICLES = SHARED / "corpus" / "guardian" / "articles.jsonl"
 SCORER = SHARED / "eval" / "score_seeds.py"
+SPLITS = ("train", "dev", "test", "long")  # the keys of splits.json "splits"
 
 
 def split_ids(split: str) -> list[str]:
@@ -70,7 +71,7 @@ def run(split: str, dyad: str, workdir: Path, as_json: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=("train", "dev", "test", "long"), required=True)
+    ap.add_argument("--split", choices=SPLITS, required=True)
     ap.add_argument("--dyad", default=str(ROOT / ".venv" / "bin" / "dyad"))
     ap.add_argument("--keep", type=Path, help="keep the store, exports and gold in this folder")
     ap.add_argument("--json", action="store_true")

@@ -447,11 +447,11 @@ def train(out: Path, settings: dict | None = None, compare: bool = True, final: 
         everything = train_items + dev_items
         types = fit_type_model(everything, codebook, settings)
         shipped = (types, fit_role_model(everything, types, codebook, settings))
-    guard = (seed_items(pipeline, root), settings["seed_precision"])
-    thresholds, report["tuning_model"] = choose_thresholds(tuning, fitted, codebook, scorer,
-                                                            settings["min_precision"], log, (*guard, shipped))
+    seeds = seed_items(pipeline, root)
+    thresholds, report["tuning_model"] = choose_thresholds(tuning, fitted, codebook, scorer, settings["min_precision"],
+                                                            log, (seeds, settings["seed_precision"], shipped))
     report["tuning_rules_only"] = end_to_end(tuning, None, codebook, scorer)
-    report["seeds_model"] = end_to_end(guard[0], Models(*shipped, thresholds, {}), codebook, scorer)
+    report["seeds_model"] = end_to_end(seeds, Models(*shipped, thresholds, {}), codebook, scorer)
     report["dev_model"] = end_to_end(dev_items, Models(*fitted[-1], thresholds, {}), codebook, scorer)
     if compare:
         report["dev_sentence_level"] = compare_families(train_items, dev_items, fitted[-1][0], codebook, settings)
