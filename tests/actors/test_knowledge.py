@@ -214,7 +214,7 @@ def test_one_knowledge_base_whatever_the_form_of_the_call():
     # case-insensitive name table rebuilt each time the two alternated (a fifth of extraction time)
     assert load_kb() is load_kb("default") is load_kb(key="default")
     kb = load_kb()
-    assert kb._case_insensitive() is kb._case_insensitive()
+    assert kb._case_insensitive is kb._case_insensitive
     assert kb.lookup("united arab emirates").code == kb.lookup("United Arab Emirates").code == "ARE"
 
 

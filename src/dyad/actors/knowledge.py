@@ -27,7 +27,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +100,6 @@ class KnowledgeBase:
         self.not_actors: set[str] = set(self.references.get("not_actors") or [])
         self.people: dict[str, Person] = {}
         self.surfaces: dict[str, Entry] = {}
-        self._lowered: dict[str, Entry] | None = None
         self.titles: dict[tuple[str, ...], tuple[Title, bool]] = {}
         self._index_titles(data.get("titles") or {})  # first: people's offices are named through it
         self._index_places()
@@ -173,14 +172,12 @@ class KnowledgeBase:
         if found is None and text.lower().startswith("the "):
             found = self.surfaces.get(text[4:])
         if found is None and not text.isupper():
-            found = self._case_insensitive().get(text.lower())
+            found = self._case_insensitive.get(text.lower())
         return found
 
+    @cached_property  # built on first use, kept on the instance (a per-method lru_cache thrashed between two KBs)
     def _case_insensitive(self) -> dict[str, Entry]:
-        # built on first use and kept on the instance (a per-method lru_cache thrashed between two KBs)
-        if self._lowered is None:
-            self._lowered = {k.lower(): v for k, v in self.surfaces.items() if len(k.split()) > 1}
-        return self._lowered
+        return {k.lower(): v for k, v in self.surfaces.items() if len(k.split()) > 1}
 
     def name_of(self, kind: str, code: str) -> str:
         table = {"state": self.states, "organization": self.organizations, "group": self.groups}.get(kind, {})
