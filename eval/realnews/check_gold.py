@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Validates real-news gold files: keys, PLOVER types, codes, dates and evidence offsets.
 
-Usage: .venv/bin/python eval/realnews/check_gold.py [GOLD_FILE ...]   (default: every file under gold/)
-Prints one line per problem and exits 1 when there is any. Reads the article texts from
-../shared/corpus/guardian/articles.jsonl to check the offsets.
+Usage: .venv/bin/python eval/realnews/check_gold.py [--articles FILE] [GOLD_FILE ...]
+(default: every file under gold/). Prints one line per problem and exits 1 when there is any. Reads the article
+texts from ../shared/corpus/guardian/articles.jsonl to check the offsets, or from `--articles` (a JSONL file of
+{id, text, ...}, such as the articles written for training in training/articles/).
 """
 from __future__ import annotations
 
@@ -25,10 +26,11 @@ CODE = re.compile(r"^[A-Z][A-Z0-9-]*$")
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
-def articles() -> dict[str, dict]:
-    if not ARTICLES.exists():
-        sys.exit(f"no articles at {ARTICLES}: the shared corpus is needed")
-    return {row["id"]: row for row in map(json.loads, ARTICLES.read_text().splitlines())}
+def articles(path: Path = ARTICLES) -> dict[str, dict]:
+    if not path.exists():
+        sys.exit(f"no articles at {path}: the shared corpus is needed")
+    rows = (json.loads(line) for line in path.read_text().splitlines() if line.strip())
+    return {row["id"]: row for row in rows}
 
 
 def problems_in(path: Path, texts: dict[str, dict]) -> list[str]:
@@ -77,8 +79,11 @@ def row_problems(row: dict, texts: dict[str, dict]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
+    source = ARTICLES
+    if argv[:1] == ["--articles"] and len(argv) > 1:
+        source, argv = Path(argv[1]), argv[2:]
     paths = [Path(p) for p in argv] or sorted((HERE / "gold").glob("*.events.jsonl"))
-    texts = articles()
+    texts = articles(source)
     problems = [p for path in paths for p in problems_in(path, texts)]
     print("\n".join(problems) or f"ok: {len(paths)} files")
     return 1 if problems else 0
