@@ -101,6 +101,34 @@ def test_rule_events_the_model_doubts_are_dropped(rules_only):
     assert kept == rules
 
 
+def test_the_acceptance_model_drops_the_added_events_it_does_not_trust_and_never_a_rule_event(rules_only):
+    from dataclasses import replace
+    work = run_rules(rules_only, "Ghana berated Togo over the border dispute. Chinese troops attacked Indian "
+                                 "soldiers in Ladakh.")
+    rules = [e for e in work.extraction.events if e.type == "ASSAULT"]  # the ACCUSE is left to the model
+    models = hand_models({"v:berate": {"ACCUSE": 8.0}, "rule:ASSAULT": {"ASSAULT": 8.0}}, keep=0.5, accept=0.5)
+    distrusts_all = replace(models, accept=linear(["accept"], {}, -4.0))
+    coded = recode(work.parsed, work.extraction.mentions, work.document, list(rules), rules_only.codebook, distrusts_all)
+    assert [e.type for e in coded] == ["ASSAULT"]  # the model's ACCUSE is dropped (p = sigmoid(-4)); the rule's stays
+    trusts_sure_types = replace(models, accept=linear(["accept"], {"p>=0.9": {"accept": 8.0}}, -4.0))
+    coded = recode(work.parsed, work.extraction.mentions, work.document, list(rules), rules_only.codebook,
+                   trusts_sure_types)
+    assert [e.type for e in coded] == ["ACCUSE", "ASSAULT"]
+    no_bar = replace(distrusts_all, thresholds={**models.thresholds, "accept": 0.0})
+    assert recode(work.parsed, work.extraction.mentions, work.document, list(rules), rules_only.codebook, no_bar) == coded
+
+
+def test_acceptance_features_say_how_sure_the_models_are_of_an_event(rules_only):
+    from dyad.learn.coder import coded_events
+    work = run_rules(rules_only, "Ghana berated Togo over the border dispute.")
+    models = hand_models({"v:berate": {"ACCUSE": 8.0}})
+    [(event, feats, by_model)] = list(coded_events(work.parsed, work.extraction.mentions, work.document, [],
+                                                   rules_only.codebook, models, features_for="all"))
+    assert by_model and event.type == "ACCUSE"
+    assert {"origin:model", "type:ACCUSE", "p>=0.9", "recipient:True", "local:2", "rank:0"} <= set(feats)
+    assert "source>=0.5" in feats and "target>=0.5" in feats
+
+
 def test_the_full_pipeline_runs_the_learned_stage(pipeline):
     assert "learned" in [name for name, _ in pipeline.stages]
     events = pipeline.extract(Document(id="x", text="Russian forces shelled Kharkiv on Friday.",
@@ -129,3 +157,18 @@ def test_training_on_a_tiny_slice_writes_a_loadable_model(tmp_path):
     models = _load(str(out))
     assert models.types.classes == PLOVER and models.types.weights.shape[0] == len(models.types.index)
     assert report["trained_on"] == "train + sentences" and 0 <= report["dev_model"]["events.precision"] <= 1
+
+
+def test_written_articles_are_read_with_their_gold_and_one_without_is_named(tmp_path):
+    from dyad.learn.train import TrainingError, written_rows
+    folder = tmp_path / "training" / "articles"
+    (folder / "gold").mkdir(parents=True)
+    article = {"id": "written-99-01", "published": "2024-05-02", "text": "Chile recalled its envoy from Lima."}
+    (folder / "batch_99.jsonl").write_text(json.dumps(article) + "\n")
+    with pytest.raises(TrainingError, match="written-99-01 has no gold"):
+        written_rows(tmp_path)
+    event = {"id": "written-99-01-e01", "type": "SANCTION", "actors": ["CHL"], "recipients": ["PER"], "core": True,
+             "evidence": {"start": 0, "end": 35}}
+    (folder / "gold" / "written-99-01.events.jsonl").write_text(json.dumps(event) + "\n")
+    [(read, gold)] = written_rows(tmp_path)
+    assert read["text"] == article["text"] and gold[0]["recipients"] == ["PER"]

@@ -31,6 +31,7 @@ from .features import (
     Sentence,
     candidate_features,
     candidates,
+    event_features,
     sentence_features,
     sentences_of,
     word_features,
@@ -50,24 +51,59 @@ def learned_stage(pipeline, work) -> None:
 
 def recode(parsed, mentions: list[Mention], document: Document, events: list[Event], codebook,
            models: Models) -> list[Event]:
+    bar = models.thresholds.get("accept", 0.0)
+    chosen = []
+    for event, feats, _ in coded_events(parsed, mentions, document, events, codebook, models,
+                                        features_for="model" if models.accept is not None and bar > 0 else None):
+        if feats is None or float(models.accept.proba(feats)[0]) >= bar:
+            chosen.append(event)
+    return sorted(chosen, key=lambda e: e.evidence["start"])
+
+
+def coded_events(parsed, mentions: list[Mention], document: Document, events: list[Event], codebook,
+                 models: Models, features_for: str | None = None):
+    """(event, acceptance features or None, made by the model) for each rule event the type model does not
+    reject (`keep`) and each event it adds. Features are computed for the events the model made
+    (`features_for="model"`: only those are ever dropped by the acceptance model, the codebook's stay) or for
+    all (`"all"`: training); rule events outside every sentence pass with none."""
     th = models.thresholds
-    kept: list[Event] = []
-    added: list[Event] = []
     seen: set[int] = set()  # ids of the rule events some sentence holds; the others are kept untouched
     views = sentences_of(parsed, mentions, events)
     discourse = Discourse.of(views)
     previous = None
+    n_added = 0
     for view in views:
         discourse.previous = previous.codes() if previous is not None else []
         proba = models.types.proba(sentence_features(view, codebook))
+        here = []
         for event in view.rules:
             seen.add(id(event))
             if _type_probability(models, proba, event.type) >= th["keep"]:
-                kept.append(_with_parties(event, view, discourse, models, codebook))
-        added += _new_events(view, proba, discourse, models, codebook, document, previous, len(added))
+                here.append((_with_parties(event, view, discourse, models, codebook), False))
+        new = _new_events(view, proba, discourse, models, codebook, document, previous, n_added)
+        n_added += len(new)
+        for event, made_by_model in here + [(e, True) for e in new]:
+            wanted = features_for == "all" or (features_for == "model" and made_by_model)
+            feats = _acceptance_features(event, view, proba, discourse, models, codebook, made_by_model) \
+                if wanted else None
+            yield event, feats, made_by_model
         previous = view
-    kept += [e for e in events if id(e) not in seen]
-    return sorted(kept + added, key=lambda e: e.evidence["start"])
+    for event in events:
+        if id(event) not in seen:
+            yield event, None, False
+
+
+def _acceptance_features(event: Event, view: Sentence, proba, discourse: Discourse, models: Models, codebook,
+                         made_by_model: bool) -> list[str]:
+    trigger = _token_of(view, event.trigger)
+    scored = _scored(view, discourse, event.type, trigger, models, codebook)
+    return event_features(event, view, proba, models.types.classes, scored, made_by_model)
+
+
+def _token_of(view: Sentence, trigger: str | None) -> Token | None:
+    """The sentence's token an event's trigger words start with (None when the trigger is not in it)."""
+    first = (trigger or "").split(" ")[0]
+    return next((t for t in view.span if t.text == first), None)
 
 
 def _type_probability(models: Models, proba, plover_type: str) -> float:
@@ -150,7 +186,7 @@ def _with_parties(event: Event, view: Sentence, discourse: Discourse, models: Mo
     if event.recipients and has_source:
         return event
     taken = {a.code for a in event.actors + event.recipients if a.code}
-    trigger = next((t for t in view.span if t.text == (event.trigger or "").split(" ")[0]), None)
+    trigger = _token_of(view, event.trigger)
     scored = [s for s in _scored(view, discourse, event.type, trigger, models, codebook) if s[2].code not in taken]
     if not scored:
         return event

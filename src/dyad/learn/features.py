@@ -231,3 +231,34 @@ def role_features(view: Sentence, placed: Placed, plover_type: str, trigger: Tok
         base.append(f"sector:{placed.mention.actor.sector}")
     feats = base + [f"{plover_type}|{f}" for f in base]
     return sorted(set(feats))
+
+
+PROBABILITY_STEPS = (0.1, 0.2, 0.3, 0.5, 0.7, 0.9)  # a probability becomes the steps it reaches (linear model)
+
+
+def _steps(name: str, p: float) -> list[str]:
+    return [f"{name}>={step}" for step in PROBABILITY_STEPS if p >= step]
+
+
+def event_features(event: Event, view: Sentence, proba, classes: list[str],
+                   scored: list[tuple[float, float, Candidate]], made_by_model: bool) -> list[str]:
+    """Features of one coded event for the acceptance model: how sure the type and role models are of it and of
+    its parties, where it comes from, what the sentence holds. `scored` is (p source, p target, candidate) for
+    the sentence's candidate parties; `proba` the type model's probabilities."""
+    origin = "model" if made_by_model else "rule"
+    k = classes.index(event.type) if event.type in classes else None
+    p = float(proba[k]) if k is not None else 1.0
+    actors = {a.code for a in event.actors if a.code}
+    recipients = {a.code for a in event.recipients if a.code}
+    parties = actors | recipients
+    source = max((ps for ps, _, c in scored if c.code in actors), default=0.0)
+    target = max((pt for _, pt, c in scored if c.code in recipients), default=0.0)
+    rival = max((ps for ps, _, c in scored if c.code not in parties), default=0.0)
+    local = sum(1 for _, _, c in scored if c.code in parties and c.placed is not None)
+    feats = [f"origin:{origin}", f"type:{event.type}", f"{origin}|type:{event.type}",
+             f"rank:{min(int((proba > p).sum()), 3) if k is not None else 0}", f"local:{min(local, 2)}",
+             f"candidates:{min(len(scored), 5)}", f"parties:{min(len(parties), 3)}", f"recipient:{bool(recipients)}",
+             f"actor:{bool(actors)}", f"symmetric:{event.symmetric}", f"aux:{event.aux}", f"segment:{view.kind}",
+             f"rules_here:{min(len(view.rules), 3)}"]
+    return feats + _steps("p", p) + _steps("top", float(proba.max())) + _steps("source", source) \
+        + _steps("target", target) + _steps("rival", rival) + _steps("confidence", event.confidence or 0.0)
