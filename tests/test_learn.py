@@ -172,3 +172,12 @@ def test_written_articles_are_read_with_their_gold_and_one_without_is_named(tmp_
     (folder / "gold" / "written-99-01.events.jsonl").write_text(json.dumps(event) + "\n")
     [(read, gold)] = written_rows(tmp_path)
     assert read["text"] == article["text"] and gold[0]["recipients"] == ["PER"]
+
+
+def test_an_acceptance_model_from_one_kind_of_label_is_the_rate_alone():
+    pytest.importorskip("sklearn", reason="training needs the `train` extra (scikit-learn)")
+    from dyad.learn.train import DEFAULTS, fit_acceptance_model
+    model = fit_acceptance_model([["origin:model"], ["origin:rule"]], [0, 0], DEFAULTS)
+    assert model.proba(["origin:model"])[0] < 0.05 and model.index == {}
+    mixed = fit_acceptance_model([["p>=0.9"]] * 6 + [["p>=0.1"]] * 6, [1] * 6 + [0] * 6, DEFAULTS)
+    assert mixed.proba(["p>=0.9"])[0] > 0.5 > mixed.proba(["p>=0.1"])[0]
