@@ -37,10 +37,13 @@ def as_row(doc_id: str, plover_type: str, actors, recipients) -> dict:
             "recipients": [{"code": c} for c in recipients]}
 
 
+def shown(figures: dict) -> str:
+    return (f"recall {figures['events.recall_core']:.3f}  precision {figures['events.precision']:.3f}  "
+            f"F1 {figures['events.f1']:.3f}")
+
+
 def score(rows: list[dict], items, scorer) -> str:
-    out: dict = {}
-    scorer.score_events(rows, [g for item in items for g in item.rows], out)
-    return f"recall {out['events.recall_core']:.3f}  precision {out['events.precision']:.3f}  F1 {out['events.f1']:.3f}"
+    return shown(T.event_figures(rows, [g for item in items for g in item.rows], scorer))
 
 
 def with_gold_types(items, fitted, codebook, thresholds, gold_parties: bool):
@@ -93,28 +96,16 @@ def curve(train_items, dev_items, codebook, settings) -> None:
         draws = (0, 1) if 0 < fraction < 1 else (0,)
         figures = []
         for draw in draws:
-            tp = fp = fn = 0
+            counts = [0, 0, 0]  # pooled over the folds
             for k, held in enumerate(folds):
                 others = [a for j, fold in enumerate(folds[:-1]) if j != k for a in fold]
                 random.Random(draw).shuffle(others)
                 types = T.fit_type_model(others[:round(len(others) * fraction)] + sentences, codebook, settings)
-                t, f, m = _counts(held, types, codebook)  # pooled over the folds
-                tp, fp, fn = tp + t, fp + f, fn + m
-            p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
-            figures.append((p, r, 2 * p * r / max(p + r, 1e-9)))
-        mean = [sum(x[i] for x in figures) / len(figures) for i in range(3)]
+                counts = [a + b for a, b in zip(counts, T.pair_counts(held, T.likely_types(types, codebook)))]
+            figures.append(T.precision_recall_f1(*counts))
+        mean = [sum(f[i] for f in figures) / len(figures) for i in range(3)]
         print(f"  {fraction:>4.0%} of the train articles: precision {mean[0]:.3f}  recall {mean[1]:.3f}  "
               f"F1 {mean[2]:.3f}", flush=True)
-
-
-def _counts(items, types, codebook) -> tuple[int, int, int]:
-    tp = fp = fn = 0
-    for item in items:
-        for view, gold in zip(item.views, item.gold):
-            want = {g.type for g in gold if g.type}
-            got = {types.classes[c] for c, p in enumerate(types.proba(T.sentence_features(view, codebook))) if p >= 0.5}
-            tp, fp, fn = tp + len(want & got), fp + len(got - want), fn + len(want - got)
-    return tp, fp, fn
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,8 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     rules = [T.as_export(e) for item in tuning for e in item.events]
     print(f"  rules alone:                           {score(rules, tuning, scorer)}")
     stage = T.end_to_end(tuning, T.with_thresholds(fitted[0], thresholds), codebook, scorer, fitted)
-    print(f"  the learned stage, shipped thresholds: recall {stage['events.recall_core']:.3f}  "
-          f"precision {stage['events.precision']:.3f}  F1 {stage['events.f1']:.3f}")
+    print(f"  the learned stage, shipped thresholds: {shown(stage)}")
     rows, outcome = with_gold_types(tuning, fitted, codebook, thresholds, gold_parties=False)
     print(f"  gold types, role model's parties:      {score(rows, tuning, scorer)}")
     rows, _ = with_gold_types(tuning, fitted, codebook, thresholds, gold_parties=True)

@@ -346,6 +346,11 @@ def end_to_end(items: list[Item], models: Models | None, codebook, scorer, fitte
                                                          list(item.events), codebook, use)
         preds += [as_export(e) for e in events]
         golds += item.rows
+    return event_figures(preds, golds, scorer)
+
+
+def event_figures(preds: list[dict], golds: list[dict], scorer) -> dict:
+    """The seed scorer's event counts and rates for these predictions (rows as `as_export` writes them)."""
     out: dict = {}
     scorer.score_events(preds, golds, out)
     return {k: out[k] for k in ("events.predicted", "events.precision", "events.recall_core", "events.f1")}
@@ -419,19 +424,15 @@ def out_of_fold(train_items: list[Item], dev_items: list[Item], codebook, settin
     return items + dev_items, fitted + [(types, roles)] * len(dev_items)
 
 
-def acceptance_examples(items: list[Item], fitted: list[tuple], codebook, scorer) -> tuple[list[list[str]], list[int]]:
-    """One example per candidate event (`CANDIDATES` thresholds) of each real-news item coded by the models
-    fitted without it: its acceptance features, and 1 when the seed scorer matches it to a gold event."""
-    feats, labels = [], []
-    for n, item in enumerate(items):
-        models = with_thresholds(fitted[n][:2], CANDIDATES)
-        coded = [(e, f) for e, f, _ in coded_events(item.parsed, item.mentions, item.document, list(item.events),
-                                                     codebook, models, features_for="all") if f is not None]
-        preds = [as_export(e) for e, _ in coded]
-        right = {id(p) for _, p in scorer.match_events(preds, item.rows)}
-        feats += [f for _, f in coded]
-        labels += [int(id(p) in right) for p in preds]
-    return feats, labels
+def acceptance_examples(item: Item, fit: tuple, codebook, scorer) -> tuple[list[list[str]], list[int]]:
+    """One example per candidate event (`CANDIDATES` thresholds) of a real-news item coded by models fitted
+    without it: its acceptance features, and 1 when the seed scorer matches it to a gold event."""
+    models = with_thresholds(fit[:2], CANDIDATES)
+    coded = [(e, f) for e, f, _ in coded_events(item.parsed, item.mentions, item.document, list(item.events),
+                                                 codebook, models, features_for="all") if f is not None]
+    preds = [as_export(e) for e, _ in coded]
+    right = {id(p) for _, p in scorer.match_events(preds, item.rows)}
+    return [f for _, f in coded], [int(id(p) in right) for p in preds]
 
 
 def fit_acceptance_model(feats: list[list[str]], labels: list[int], settings: dict) -> LinearModel:
@@ -451,7 +452,7 @@ def with_acceptance(items: list[Item], fitted: list[tuple], codebook, scorer, se
                     ) -> tuple[list[tuple], LinearModel]:
     """Each item's fit extended with an acceptance model fitted on the other folds' candidate events (folds by
     item index), and the acceptance model fitted on all of them (the one that ships)."""
-    per_item = [acceptance_examples([item], [fit], codebook, scorer) for item, fit in zip(items, fitted)]
+    per_item = [acceptance_examples(item, fit, codebook, scorer) for item, fit in zip(items, fitted)]
     folds = settings["folds"] + 1
 
     def fitted_on(keep) -> LinearModel:
@@ -463,25 +464,41 @@ def with_acceptance(items: list[Item], fitted: list[tuple], codebook, scorer, se
     return [(*fit[:2], by_fold[n % folds]) for n, fit in enumerate(fitted)], fitted_on(lambda n: True)
 
 
-def sentence_level(items: list[Item], predict, codebook) -> dict:
-    """Micro precision/recall/F1 of (sentence, type) pairs; `predict(features) -> set of types`."""
+def pair_counts(items: list[Item], predict) -> tuple[int, int, int]:
+    """(true positives, false positives, false negatives) of (sentence, type) pairs; `predict(view) -> set of
+    types`."""
     tp = fp = fn = 0
     for item in items:
         for view, gold in zip(item.views, item.gold):
             want = {g.type for g in gold if g.type}
             got = predict(view)
             tp, fp, fn = tp + len(want & got), fp + len(got - want), fn + len(want - got)
+    return tp, fp, fn
+
+
+def precision_recall_f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
-    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def sentence_level(items: list[Item], predict) -> dict:
+    """Micro precision/recall/F1 of (sentence, type) pairs; `predict(view) -> set of types`."""
+    p, r, f1 = precision_recall_f1(*pair_counts(items, predict))
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f1, 3)}
+
+
+def likely_types(types: LinearModel, codebook, bar: float = 0.5):
+    """A `predict` for `sentence_level`: the types the type model gives p >= `bar` in a sentence."""
+    return lambda view: {types.classes[k] for k, p in enumerate(types.proba(sentence_features(view, codebook)))
+                         if p >= bar}
 
 
 def compare_families(train: list[Item], dev: list[Item], types: LinearModel, codebook, settings: dict) -> dict:
     """Sentence-level type figures on the dev split: rules alone, the linear model, gradient-boosted trees."""
     from sklearn.ensemble import HistGradientBoostingClassifier
-    rules = sentence_level(dev, lambda v: {e.type for e in v.rules}, codebook)
-    linear = sentence_level(dev, lambda v: {types.classes[k] for k, p in enumerate(
-        types.proba(sentence_features(v, codebook))) if p >= 0.5}, codebook)
+    rules = sentence_level(dev, lambda v: {e.type for e in v.rules})
+    linear = sentence_level(dev, likely_types(types, codebook))
     feats, labels, weights = type_examples(train, codebook, settings)
     counts = Counter(f for fs in feats for f in fs)  # trees on the most frequent features (dense input)
     vocab = {f: i for i, (f, _) in enumerate(sorted(counts.most_common(TREE_FEATURES)))}
@@ -499,7 +516,7 @@ def compare_families(train: list[Item], dev: list[Item], types: LinearModel, cod
     def tree_types(view):
         x = _matrix([sentence_features(view, codebook)], vocab).toarray()
         return {t for t, clf in trees.items() if clf.predict_proba(x)[0, 1] >= 0.5}
-    return {"rules": rules, "linear": linear, "gradient_boosted": sentence_level(dev, tree_types, codebook)}
+    return {"rules": rules, "linear": linear, "gradient_boosted": sentence_level(dev, tree_types)}
 
 
 # ------------------------------------------------------------------------------------------ the command
