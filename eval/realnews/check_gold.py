@@ -8,6 +8,7 @@ texts from ../shared/corpus/guardian/articles.jsonl to check the offsets, or fro
 """
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sys
@@ -79,11 +80,12 @@ def row_problems(row: dict, texts: dict[str, dict]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    source = ARTICLES
-    if argv[:1] == ["--articles"] and len(argv) > 1:
-        source, argv = Path(argv[1]), argv[2:]
-    paths = [Path(p) for p in argv] or sorted((HERE / "gold").glob("*.events.jsonl"))
-    texts = articles(source)
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=Path, default=ARTICLES, help="JSONL file of the articles the offsets point into")
+    ap.add_argument("files", nargs="*", type=Path, help="gold files (default: every file under gold/)")
+    args = ap.parse_args(argv)
+    paths = args.files or sorted((HERE / "gold").glob("*.events.jsonl"))
+    texts = articles(args.articles)
     problems = [p for path in paths for p in problems_in(path, texts)]
     print("\n".join(problems) or f"ok: {len(paths)} files")
     return 1 if problems else 0
