@@ -45,7 +45,7 @@ def learned_stage(pipeline, work) -> None:
     if models is None:
         return
     extraction = work.extraction
-    extraction.events = recode(work.parsed, work.extraction.mentions, work.document, extraction.events,
+    extraction.events = recode(work.parsed, extraction.mentions, work.document, extraction.events,
                                pipeline.codebook, models)
 
 
