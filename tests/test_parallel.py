@@ -13,7 +13,7 @@ import pytest
 
 from conftest import PROJECT_ROOT
 from dyad.ingest import ingest_paths
-from dyad.parallel import default_jobs, extract_in_order, extraction_options
+from dyad.parallel import WorkerDied, default_jobs, extract_in_order, extraction_options
 from dyad.records import Document, Extraction
 from dyad.store import Store
 from test_batch_store import snapshot
@@ -186,7 +186,58 @@ def test_a_pipeline_that_cannot_be_built_stops_the_run_instead_of_hanging(write,
 
     for i in range(3):
         write(f"in/a{i}.txt", f"text {i}")
+    for attempt in range(25):  # the stop raced with the workers' answers: multiprocessing.Pool hung 1 run in ~20
+        with Store(tmp_path / f"t{attempt}.duckdb") as store:
+            with pytest.raises(Exception, match="model not installed"):
+                ingest_paths([tmp_path / "in"], store, pipeline_factory=broken_factory, jobs=2)
+            assert store.counts()["documents"] == 0
+
+
+class DyingPipeline:
+    """Ends its worker process without a word on documents that mention Arica, as an out-of-memory kill does."""
+
+    def extract(self, document: Document) -> Extraction:
+        if "Arica" in document.text:
+            os._exit(9)
+        time.sleep(0.2)
+        return Extraction(document=document)
+
+
+def test_a_worker_that_dies_stops_the_run_with_a_clear_error_and_keeps_what_was_saved(write, tmp_path):
+    for i in range(6):
+        write(f"in/a{i}.txt", "Peru met Chile in Arica." if i == 3 else f"Peru met Chile, part {i}.")
     with Store(tmp_path / "t.duckdb") as store:
-        with pytest.raises(Exception, match="model not installed"):
-            ingest_paths([tmp_path / "in"], store, pipeline_factory=broken_factory, jobs=2)
-        assert store.counts()["documents"] == 0
+        with pytest.raises(WorkerDied, match=r"died .* before .*a\d\.txt was extracted.*--jobs 1"):
+            ingest_paths([tmp_path / "in"], store, pipeline_factory=DyingPipeline, jobs=2)
+    with Store(tmp_path / "t.duckdb") as store:  # the store opens again and a rerun with one job goes on
+        report = ingest_paths([tmp_path / "in"], store, pipeline_factory=FussyPipeline, jobs=1)
+        assert report.failed == 1 and store.counts()["documents"] == 5
+
+
+def test_stopping_early_ends_the_workers_without_extracting_the_rest():
+    documents = [(Document(id=f"d{i}", text=f"text {i}"), i) for i in range(200)]
+    outcomes = extract_in_order(documents, SleepyPipeline, 2, 0)
+    started = time.monotonic()
+    assert next(outcomes)[0].id == "d0"
+    outcomes.close()  # e.g. the writer failed: what is left must not be extracted first
+    assert time.monotonic() - started < 10  # 200 documents at 0.2 s on two workers would take 20 s
+
+
+class SleepyPipeline:
+    def extract(self, document: Document) -> Extraction:
+        time.sleep(0.2)
+        return Extraction(document=document)
+
+
+def test_the_cli_says_in_one_line_why_the_workers_could_not_go_on(cli, monkeypatch, write, tmp_path):
+    from dyad.cli import ingest as ingest_cli
+
+    def broken_factory():
+        raise OSError("model not installed")
+
+    monkeypatch.setattr(ingest_cli, "make_pipeline", broken_factory)
+    for i in range(3):
+        write(f"in/a{i}.txt", f"text {i}")
+    result = cli("ingest", tmp_path / "in", "--db", tmp_path / "x.duckdb", "--jobs", "2")
+    assert result.exit_code == 1 and "error: OSError: model not installed" in result.output
+    assert "Traceback" not in result.output

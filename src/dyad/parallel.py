@@ -18,6 +18,8 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -62,13 +64,23 @@ def _in_this_process(items, pipeline_factory, doc_timeout):
 
 
 def _in_workers(items, pipeline_factory, jobs: int, doc_timeout: float):
-    context = _context()
-    documents = (document for document, _ in items)
+    # concurrent.futures rather than multiprocessing.Pool: Pool.terminate() kills workers that may hold the
+    # result queue's lock and can then hang for ever (it did, when the run stopped on a worker's error);
+    # the executor lets running documents end (each within its time budget) and says when a worker died.
     initargs = (pipeline_factory, doc_timeout, os.getpid())
-    with context.Pool(jobs, initializer=_start_worker, initargs=initargs) as pool:
-        outcomes = pool.imap(_extract_in_worker, documents, chunksize=1)
-        for (document, carried), (extraction, problems) in zip(items, outcomes):
-            yield document, carried, extraction, problems
+    executor = ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_start_worker, initargs=initargs)
+    try:
+        futures = [executor.submit(_extract_in_worker, document) for document, _ in items]
+        for (document, carried), future in zip(items, futures):
+            try:
+                outcome = future.result()
+            except BrokenProcessPool as exc:  # killed (out of memory, kill -9): a plain error, not a hang
+                raise WorkerDied(f"a worker process died (out of memory or killed?) before "
+                                 f"{document.source_path or document.id} was extracted; what is stored is kept: "
+                                 f"run the ingest again, with --jobs 1 to see which document fails") from exc
+            yield (document, carried, *outcome)
+    finally:  # on an error or an early stop, documents not yet started are dropped, not extracted
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _context():
@@ -96,8 +108,12 @@ def _start_worker(pipeline_factory, doc_timeout: float, parent_pid: int) -> None
     _worker_timeout = doc_timeout
     try:
         _worker_pipeline = _make_pipeline(pipeline_factory)
-    except Exception as exc:  # noqa: BLE001 - raised again per task: a failing initializer respawns forever
+    except Exception as exc:  # noqa: BLE001 - raised per task instead: the run then stops with this error
         _worker_pipeline = PipelineNotBuilt(f"{type(exc).__name__}: {exc}")
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended without answering; the ingest stops (what was saved stays saved)."""
 
 
 class PipelineNotBuilt(RuntimeError):

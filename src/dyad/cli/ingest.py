@@ -22,7 +22,7 @@ from rich.progress import (
 from rich.table import Table
 
 from ..ingest import DEFAULT_DOC_TIMEOUT, DEFAULT_MAX_BYTES, IngestReport, ingest_paths
-from ..parallel import extraction_options
+from ..parallel import PipelineNotBuilt, WorkerDied, extraction_options
 from ..store import DEFAULT_DB
 from . import app, error, open_store, shown
 
@@ -66,6 +66,9 @@ def ingest(
             report = _run(paths, store, int(max_mb * 1e6), doc_timeout, follow_links, options)
             counts = store.counts()
             found = found_table(store)
+        except (WorkerDied, PipelineNotBuilt) as exc:  # the run cannot go on; what was saved stays saved
+            error(str(exc))
+            raise typer.Exit(1) from exc
         finally:
             store.close()
     console.print(summary_table(report, counts, db))
