@@ -101,6 +101,19 @@ def test_rule_events_the_model_doubts_are_dropped(rules_only):
     assert kept == rules
 
 
+def test_beside_a_rule_event_the_model_adds_its_likeliest_other_type(rules_only):
+    work = run_rules(rules_only, "Chinese troops attacked Indian soldiers in Ladakh.")
+    rules = list(work.extraction.events)
+    assert [e.type for e in rules] == ["ASSAULT"]
+    # The model is surest of the type the rule already found; with one new event a sentence, the next type counts.
+    models = hand_models({"rule:ASSAULT": {"ASSAULT": 9.0, "ACCUSE": 6.0}}, keep=0.0, add_more=0.8)
+    events = recode(work.parsed, work.extraction.mentions, work.document, rules, rules_only.codebook, models)
+    assert [e.type for e in events] == ["ASSAULT", "ACCUSE"]
+    shy = hand_models({"rule:ASSAULT": {"ASSAULT": 9.0, "ACCUSE": 6.0}}, keep=0.0, add_more=0.95)
+    assert [e.type for e in recode(work.parsed, work.extraction.mentions, work.document, list(rules),
+                                   rules_only.codebook, shy)] == ["ASSAULT"]
+
+
 def test_the_acceptance_model_drops_the_added_events_it_does_not_trust_and_never_a_rule_event(rules_only):
     from dataclasses import replace
     work = run_rules(rules_only, "Ghana berated Togo over the border dispute. Chinese troops attacked Indian "

@@ -9,6 +9,9 @@ split, each coded by models fitted without it; never test or long) and prints, w
 - the gold types of each sentence given, parties from the role model;
 - the gold types and the gold parties that are among the role model's candidates given;
 - for the core events under gold types, what the role model got right or wrong;
+- per PLOVER type, the core events found at each of those three steps (which types lose most where), and
+  how many of them are in sentences where no codebook entry fires, where only entries of other types fire,
+  or where one of their own type fires;
 - with --curve, the sentence-level type F1 (pairs at p >= 0.5, as `dyad train --compare`) of the type model
   fitted on 0, 25, 50, 75 and 100 % of the other train articles (two draws), to see whether more data helps.
 """
@@ -44,6 +47,39 @@ def shown(figures: dict) -> str:
 
 def score(rows: list[dict], items, scorer) -> str:
     return shown(T.event_figures(rows, [g for item in items for g in item.rows], scorer))
+
+
+def found_core(rows: list[dict], items, scorer) -> Counter:
+    """Core gold events matched by these predictions, by type."""
+    return Counter(g["type"] for g, _ in scorer.match_events(rows, [g for item in items for g in item.rows])
+                   if g["core"])
+
+
+def by_type(steps: list[tuple[str, list[dict]]], items, scorer) -> None:
+    core = Counter(g["type"] for item in items for g in item.rows if g["core"])
+    found = [found_core(rows, items, scorer) for _, rows in steps]
+    beside = rule_events_beside(items)
+    sides = ("no rule event", "rules of other types", "a rule of its type")
+    print("core events found, by type: " + "  ".join(name for name, _ in steps) + "  |  in sentences with "
+          + " / ".join(sides))
+    for plover_type, n in core.most_common():
+        print(f"  {plover_type:<10} {n:>4} core  " + "  ".join(f"{f[plover_type]:>4}" for f in found) + "  |  "
+              + " / ".join(str(beside[plover_type][side]) for side in sides))
+
+
+def rule_events_beside(items) -> dict[str, Counter]:
+    """For each type, where its core events are: in sentences with no rule event, with rule events of other
+    types only, or with a rule event of their own type."""
+    out: dict[str, Counter] = {}
+    for item in items:
+        for view, gold in zip(item.views, item.gold):
+            fired = {e.type for e in view.rules}
+            for g in gold:
+                if g.core:
+                    side = ("no rule event" if not fired else "a rule of its type" if g.type in fired
+                            else "rules of other types")
+                    out.setdefault(g.type, Counter())[side] += 1
+    return out
 
 
 def with_gold_types(items, fitted, codebook, thresholds, gold_parties: bool):
@@ -128,13 +164,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"tuning set: {len(tuning)} articles, {core} core events (train out of fold + dev)")
     rules = [T.as_export(e) for item in tuning for e in item.events]
     print(f"  rules alone:                           {score(rules, tuning, scorer)}")
-    stage = T.end_to_end(tuning, T.with_thresholds(fitted[0], thresholds), codebook, scorer, fitted)
-    print(f"  the learned stage, shipped thresholds: {shown(stage)}")
-    rows, outcome = with_gold_types(tuning, fitted, codebook, thresholds, gold_parties=False)
-    print(f"  gold types, role model's parties:      {score(rows, tuning, scorer)}")
-    rows, _ = with_gold_types(tuning, fitted, codebook, thresholds, gold_parties=True)
-    print(f"  gold types, gold parties it could pick: {score(rows, tuning, scorer)}")
+    stage = T.coded_rows(tuning, T.with_thresholds(fitted[0], thresholds), codebook, fitted)
+    print(f"  the learned stage, shipped thresholds: {score(stage, tuning, scorer)}")
+    typed, outcome = with_gold_types(tuning, fitted, codebook, thresholds, gold_parties=False)
+    print(f"  gold types, role model's parties:      {score(typed, tuning, scorer)}")
+    parties, _ = with_gold_types(tuning, fitted, codebook, thresholds, gold_parties=True)
+    print(f"  gold types, gold parties it could pick: {score(parties, tuning, scorer)}")
     print("core events under gold types: " + ", ".join(f"{what} {n}" for what, n in outcome.most_common()))
+    by_type([("stage", stage), ("gold types", typed), ("+ gold parties", parties)], tuning, scorer)
     if args.curve:
         print("sentence-level type F1, out of fold (pairs at p >= 0.5):")
         curve(train_items, dev_items, codebook, settings)

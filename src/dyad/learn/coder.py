@@ -116,8 +116,8 @@ def _new_types(view: Sentence, proba, models: Models) -> list[int]:
     th = models.thresholds
     fired = {e.type for e in view.rules}
     bar = th["add_more"] if fired else th["add"]
-    order = [int(k) for k in proba.argsort()[::-1][:int(th["max_new"])]]
-    return [k for k in order if proba[k] >= bar and models.types.classes[k] not in fired]
+    order = [int(k) for k in proba.argsort()[::-1] if models.types.classes[k] not in fired]
+    return [k for k in order[:int(th["max_new"])] if proba[k] >= bar]
 
 
 def _new_events(view: Sentence, proba, discourse: Discourse, models: Models, codebook, document: Document,

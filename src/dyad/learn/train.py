@@ -337,7 +337,13 @@ def end_to_end(items: list[Item], models: Models | None, codebook, scorer, fitte
     """The seed scorer's event figures on these real-news items: with the rules alone when `models` is None;
     `fitted[n]` (types, roles[, acceptance]) replaces the models' own for item n (cross-validation) with its
     thresholds."""
-    preds, golds = [], []
+    return event_figures(coded_rows(items, models, codebook, fitted), [g for item in items for g in item.rows],
+                         scorer)
+
+
+def coded_rows(items: list[Item], models: Models | None, codebook, fitted: list[tuple] | None = None) -> list[dict]:
+    """The events coded in these items (as `as_export` writes them), as `end_to_end` scores them."""
+    preds = []
     for n, item in enumerate(items):
         use = models
         if models is not None and fitted is not None:
@@ -345,8 +351,7 @@ def end_to_end(items: list[Item], models: Models | None, codebook, scorer, fitte
         events = item.events if use is None else recode(item.parsed, item.mentions, item.document,
                                                          list(item.events), codebook, use)
         preds += [as_export(e) for e in events]
-        golds += item.rows
-    return event_figures(preds, golds, scorer)
+    return preds
 
 
 def event_figures(preds: list[dict], golds: list[dict], scorer) -> dict:
