@@ -12,19 +12,13 @@ second annotation).
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from score import HERE, SCORER, articles, seeds_format_gold
+from score import HERE, articles, read_jsonl, score_exports, seeds_format_gold, write_jsonl
 
 SECOND = HERE / "agreement"
-
-
-def _lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
 def as_system(rows: list[dict]) -> list[dict]:
@@ -42,18 +36,15 @@ def main(argv: list[str] | None = None) -> int:
         sys.exit(f"no second annotation in {SECOND}")
     rows = articles(ids)
     first = seeds_format_gold(rows)
-    second = [line for article_id in ids for line in _lines(SECOND / f"{article_id}.events.jsonl")]
+    second = [line for article_id in ids for line in read_jsonl(SECOND / f"{article_id}.events.jsonl")]
     gold, system = (second, as_system(first)) if args.reverse else (first, as_system(second))
+    print(f"{len(ids)} articles: {len(first)} gold events, {len(second)} in the second annotation"
+          + (" (reversed)" if args.reverse else ""), file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="dyad-agreement-") as tmp:
-        work = Path(tmp)
-        (work / "gold").mkdir()
-        (work / "export").mkdir()
-        (work / "gold" / "seeds.events.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold))
-        (work / "export" / "events.jsonl").write_text("".join(json.dumps(p) + "\n" for p in system))
-        print(f"{len(ids)} articles: {len(first)} gold events, {len(second)} in the second annotation"
-              + (" (reversed)" if args.reverse else ""), file=sys.stderr)
-        command = [sys.executable, str(SCORER), str(work / "export"), "--gold", str(work / "gold")]
-        return subprocess.run(command + (["--json"] if args.json else [])).returncode
+        exports = Path(tmp) / "export"
+        exports.mkdir()
+        write_jsonl(exports / "events.jsonl", system)
+        return score_exports(exports, gold, Path(tmp), args.json)
 
 
 if __name__ == "__main__":

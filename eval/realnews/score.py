@@ -35,6 +35,14 @@ def articles(ids: list[str]) -> list[dict]:
     return [row for row in map(json.loads, ARTICLES.read_text().splitlines()) if row["id"] in wanted]
 
 
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> None:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+
+
 def seeds_format_gold(rows: list[dict]) -> list[dict]:
     """Gold lines as score_seeds.py reads them: evidence as text, cut from the article."""
     out = []
@@ -42,31 +50,34 @@ def seeds_format_gold(rows: list[dict]) -> list[dict]:
         path = HERE / "gold" / f"{article['id']}.events.jsonl"
         if not path.exists():
             continue
-        for line in path.read_text().splitlines():
-            if line.strip():
-                gold = json.loads(line)
-                span = gold["evidence"]
-                out.append({**gold, "evidence": article["text"][span["start"]:span["end"]]})
+        for gold in read_jsonl(path):
+            span = gold["evidence"]
+            out.append({**gold, "evidence": article["text"][span["start"]:span["end"]]})
     return out
+
+
+def score_exports(exports: Path, gold: list[dict], workdir: Path, as_json: bool) -> int:
+    """score_seeds.py on the events exported in `exports` against these gold lines (written to workdir/gold)."""
+    gold_dir = workdir / "gold"
+    gold_dir.mkdir(exist_ok=True)
+    write_jsonl(gold_dir / "seeds.events.jsonl", gold)
+    args = [sys.executable, str(SCORER), str(exports), "--gold", str(gold_dir)] + (["--json"] if as_json else [])
+    return subprocess.run(args).returncode
 
 
 def run(split: str, dyad: str, workdir: Path, as_json: bool) -> int:
     rows = articles(split_ids(split))
     corpus = workdir / "corpus.jsonl"
-    corpus.write_text("".join(json.dumps({"id": r["id"], "published": r["published"], "outlet": r["outlet"],
-                                          "text": r["text"]}) + "\n" for r in rows))
-    db, exports, gold_dir = workdir / "store.duckdb", workdir / "export", workdir / "gold"
+    write_jsonl(corpus, [{key: r[key] for key in ("id", "published", "outlet", "text")} for r in rows])
+    db, exports = workdir / "store.duckdb", workdir / "export"
     exports.mkdir(exist_ok=True)
-    gold_dir.mkdir(exist_ok=True)
     subprocess.run([dyad, "ingest", str(corpus), "--db", str(db)], check=True, stdout=subprocess.DEVNULL)
     subprocess.run([dyad, "export", "events", "--db", str(db), "-o", str(exports / "events.jsonl")],
                    check=True, stdout=subprocess.DEVNULL)
     gold = seeds_format_gold(rows)
-    (gold_dir / "seeds.events.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold))
     print(f"split {split}: {len(rows)} articles, {len(gold)} gold events "
           f"({sum(g['core'] for g in gold)} core)", file=sys.stderr)
-    args = [sys.executable, str(SCORER), str(exports), "--gold", str(gold_dir)] + (["--json"] if as_json else [])
-    return subprocess.run(args).returncode
+    return score_exports(exports, gold, workdir, as_json)
 
 
 def main(argv: list[str] | None = None) -> int:
