@@ -180,10 +180,11 @@ def test_kill_9_in_the_middle_of_a_jobs_2_ingest_then_a_rerun_loses_and_duplicat
 
 
 
-def test_a_pipeline_that_cannot_be_built_stops_the_run_instead_of_hanging(write, tmp_path):
-    def broken_factory():
-        raise OSError("model not installed")
+def broken_factory():
+    raise OSError("model not installed")
 
+
+def test_a_pipeline_that_cannot_be_built_stops_the_run_instead_of_hanging(write, tmp_path):
     for i in range(3):
         write(f"in/a{i}.txt", f"text {i}")
     for attempt in range(25):  # the stop raced with the workers' answers: multiprocessing.Pool hung 1 run in ~20
@@ -214,26 +215,32 @@ def test_a_worker_that_dies_stops_the_run_with_a_clear_error_and_keeps_what_was_
         assert report.failed == 1 and store.counts()["documents"] == 5
 
 
-def test_stopping_early_ends_the_workers_without_extracting_the_rest():
+def test_stopping_early_ends_the_workers_without_extracting_the_rest(tmp_path):
     documents = [(Document(id=f"d{i}", text=f"text {i}"), i) for i in range(200)]
-    outcomes = extract_in_order(documents, SleepyPipeline, 2, 0)
+    extracted = tmp_path / "extracted.txt"
+    outcomes = extract_in_order(documents, lambda: SleepyPipeline(extracted), 2, 0)
     started = time.monotonic()
     assert next(outcomes)[0].id == "d0"
     outcomes.close()  # e.g. the writer failed: what is left must not be extracted first
     assert time.monotonic() - started < 10  # 200 documents at 0.2 s on two workers would take 20 s
+    assert len(extracted.read_text().split()) < 20  # those already handed to a worker, not the other 180+
 
 
 class SleepyPipeline:
+    """Takes 0.2 s a document and notes each one it extracted in `log` (the workers share the file)."""
+
+    def __init__(self, log):
+        self.log = log
+
     def extract(self, document: Document) -> Extraction:
         time.sleep(0.2)
+        with open(self.log, "a", encoding="utf-8") as out:
+            out.write(document.id + "\n")
         return Extraction(document=document)
 
 
 def test_the_cli_says_in_one_line_why_the_workers_could_not_go_on(cli, monkeypatch, write, tmp_path):
     from dyad.cli import ingest as ingest_cli
-
-    def broken_factory():
-        raise OSError("model not installed")
 
     monkeypatch.setattr(ingest_cli, "make_pipeline", broken_factory)
     for i in range(3):
