@@ -77,6 +77,26 @@ def test_model_adds_an_event_no_rule_found_with_roles_from_the_parse(rules_only)
     assert event.date == "2025-05-02" and event.date_text is None  # news of the day: the publication date
 
 
+def test_an_added_event_takes_the_contexts_the_context_model_is_sure_of(rules_only):
+    text = "Ghana berated Togo over the border dispute."
+    work = run_rules(rules_only, text)
+    models = hand_models({"v:berate": {"ACCUSE": 8.0}}, context=0.5)
+    models.contexts = linear(["diplomatic", "economic", "military"],
+                             {"ACCUSE|v:berate": {"diplomatic": 6.0}, "w:border": {"military": 4.5}}, -4.0)
+    [event] = recode(work.parsed, work.extraction.mentions, work.document, [], rules_only.codebook, models)
+    assert event.context == ["diplomatic", "military"]  # p 0.88 and 0.62; economic at p 0.02 is left out
+    models.thresholds["context"] = 0.7
+    [event] = recode(work.parsed, work.extraction.mentions, work.document, [], rules_only.codebook, models)
+    assert event.context == ["diplomatic"]
+
+
+def test_without_a_context_model_an_added_event_takes_the_codebook_context_words(rules_only):
+    work = run_rules(rules_only, "Ghana berated Togo over the missile tests and the tariff row.")
+    [event] = recode(work.parsed, work.extraction.mentions, work.document, [], rules_only.codebook,
+                     hand_models({"v:berate": {"ACCUSE": 8.0}}))
+    assert event.context == ["economic", "military"]  # codebook `contexts`: missile, tariff
+
+
 def test_model_event_takes_the_date_the_sentence_states(rules_only):
     work = run_rules(rules_only, "Ghana berated Togo on Tuesday over the border dispute.")
     events = recode(work.parsed, work.extraction.mentions, work.document, [], rules_only.codebook,
@@ -169,6 +189,7 @@ def test_training_on_a_tiny_slice_writes_a_loadable_model(tmp_path):
         pytest.skip(f"training data not available: {exc}")
     models = _load(str(out))
     assert models.types.classes == PLOVER and models.types.weights.shape[0] == len(models.types.index)
+    assert models.contexts is not None and "military" in models.contexts.classes and "context" in models.thresholds
     assert report["trained_on"] == "train + sentences" and 0 <= report["dev_model"]["events.precision"] <= 1
 
 

@@ -64,7 +64,28 @@ def breakdown(workdir: Path) -> dict:
             misses["an event there, of another type"] += 1
         else:
             misses["right type, other or missing parties"] += 1
-    return {"per_type": per_type, "misses": misses}
+    return {"per_type": per_type, "misses": misses, "labels": label_agreement(matched)}
+
+
+def label_agreement(matched) -> dict[str, Counter]:
+    """On the matched events, by where the event comes from (codebook rule or model): context labels shared,
+    predicted and in the gold (micro precision and recall), and modes equal, given, and in the gold."""
+    out: dict[str, Counter] = {}
+    for g, p in matched:
+        row = out.setdefault("model" if str(p.get("rule") or "").startswith("model:") else "rule", Counter())
+        predicted, wanted = set(p.get("context") or []), set(g.get("context") or [])
+        row["events"] += 1
+        row["context shared"] += len(predicted & wanted)
+        row["context predicted"] += len(predicted)
+        row["context gold"] += len(wanted)
+        row["mode equal"] += bool(g.get("mode")) and p.get("mode") == g.get("mode")
+        row["mode given"] += bool(p.get("mode"))
+        row["mode gold"] += bool(g.get("mode"))
+    return out
+
+
+def ratio(part: int, whole: int) -> str:
+    return f"{part / whole:.2f}" if whole else "  - "
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,6 +108,12 @@ def main(argv: list[str] | None = None) -> int:
     print("\nmissed core events:")
     for kind, n in result["misses"].most_common():
         print(f"  {n:>4}  {kind}")
+    print("\nmode and context of the matched events (precision / recall against the gold's labels):")
+    for origin, row in sorted(result["labels"].items()):
+        shared = row["context shared"]
+        context = f"{ratio(shared, row['context predicted'])} / {ratio(shared, row['context gold'])}"
+        mode = f"{ratio(row['mode equal'], row['mode given'])} / {ratio(row['mode equal'], row['mode gold'])}"
+        print(f"  {origin:<6} {row['events']:>4} events  context {context}  mode {mode}")
     return 0
 
 

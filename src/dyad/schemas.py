@@ -14,6 +14,7 @@ from pydantic import (
     Field,
     RootModel,
     StringConstraints,
+    model_validator,
 )
 
 Words = list[str]
@@ -200,6 +201,18 @@ class TitlesFile(Strict):
     bodies: dict[str, Optional[TitleSpec]] = {}
 
 
+class PartyAdjective(Strict):
+    """references.yaml `party_adjectives`: the actor an adjective names, or per state for a stateless people."""
+    code: Optional[Code] = None
+    by_state: dict[Code, Code] = {}
+
+    @model_validator(mode="after")
+    def _one_way(self):
+        if (self.code is None) == (not self.by_state):
+            raise ValueError("give either code or by_state")
+        return self
+
+
 class ReferencesFile(Strict):
     person_pronouns: dict[str, Literal["m", "f"]] = {}
     thing_pronouns: Words = []
@@ -216,6 +229,8 @@ class ReferencesFile(Strict):
     same_side_suffixes: Words = []
     title_modifiers: dict[str, Optional[Sector]] = {}  # null: the modifier says no sector
     bare_bodies: dict[str, Code] = {}
+    party_adjectives: dict[str, PartyAdjective] = {}  # keys in lower case
+    party_heads: Words = []
 
 
 class ActorsFile(Strict):

@@ -228,3 +228,53 @@ def test_the_islamic_state_and_the_kurdish_led_forces_in_running_text(resolve):
     assert find(mentions, "Kurdish-led forces").actor.code == "SDF"
     assert find(mentions, "Isis").actor.code == "ISIL"
     assert find(mentions, "Isil").actor.code == "ISIL"
+
+
+PEOPLE_YAML = """
+references:
+  party_adjectives:
+    western: {code: WST}
+    baluch: {by_state: {PAK: PAK, IRN: JAISH-AL-ADL}}
+groups:
+  JAISH-AL-ADL: {name: Jaish al-Adl, aliases: [Jaish al-Adl], country: IRN, sector: REB}
+"""
+
+
+@pytest.fixture(scope="module")
+def resolve_with_people(tmp_path_factory):
+    path = tmp_path_factory.mktemp("kb") / "actors.yaml"
+    path.write_text(PEOPLE_YAML)
+    nlp, kb = load_nlp(), load_kb(str(path))
+
+    def _resolve(text: str):
+        document = Document(id="t", text=text, published="2024-03-01")
+        return resolve_mentions(parse(text, [Segment(0, len(text), "body")], nlp), document, kb)
+    return _resolve
+
+
+def test_a_stateless_people_is_coded_by_the_state_the_sentence_names(resolve_with_people):
+    mentions = resolve_with_people("Baluch militants ambushed a patrol in Iran's Sistan province.")
+    assert [m.actor.code for m in mentions if m.text.startswith("Baluch")] == ["JAISH-AL-ADL"]
+
+
+def test_else_by_the_state_the_document_has_named_most(resolve_with_people):
+    text = ("Pakistan closed the crossing near Quetta. Pakistani officials blamed smugglers. "
+            "Later, Baluch fighters attacked a convoy.")
+    assert [m.actor.code for m in resolve_with_people(text) if m.text.startswith("Baluch")] == ["PAK"]
+
+
+def test_a_stateless_people_with_no_state_named_gets_no_code(resolve_with_people):
+    mentions = resolve_with_people("Baluch fighters attacked a convoy at dawn.")
+    assert [m.actor.code for m in mentions if m.text.startswith("Baluch") and m.actor.code] == []
+
+
+def test_a_party_adjective_names_its_actor_in_lower_case_before_a_party_noun(resolve_with_people):
+    mentions = resolve_with_people("Ottawa asked western governments to freeze the assets, and western "
+                                   "diplomats agreed.")
+    assert [m.actor.code for m in mentions if m.text.lower().startswith("western")] == ["WST", "WST"]
+    assert find(resolve_with_people("Western special forces raided the camp."), "Western").actor.code == "WST"
+
+
+def test_a_party_adjective_before_a_place_or_a_thing_names_no_one(resolve_with_people):
+    mentions = resolve_with_people("Aid reached western Mosul, and western wheat prices fell in Lima.")
+    assert "WST" not in {m.actor.code for m in mentions}

@@ -173,9 +173,13 @@ class Resolver:
     def most_talked_state(self) -> ActorRef | None:
         """The state talked about most so far (its people count too); recency breaks ties."""
         seen = [s for s in self._states_seen() if not s.modifier]
-        counts = Counter(s.actor.code for s in seen)
+        counts = self.state_counts()
         states = _as_states([s.actor for s in reversed(seen)], self.kb)
         return max(states, key=lambda ref: counts[ref.code], default=None)  # max keeps the first, most recent
+
+    def state_counts(self) -> Counter:
+        """How often each state has been named so far, not in passing (its people count too)."""
+        return Counter(s.actor.code for s in self._states_seen() if not s.modifier)
 
     def _salient_states(self) -> list[ActorRef]:
         """The two states talked about most so far (their people count too) among those of the last sentences."""

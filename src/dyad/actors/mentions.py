@@ -28,7 +28,7 @@ def resolve_mentions(parsed, document: Document, kb: KnowledgeBase | None) -> li
 
 
 def _resolve_sentence(part, sent, resolver: Resolver) -> list[Mention]:
-    reader = SentenceReader(sent, resolver.kb, frozenset(resolver.by_surname), resolver.date)
+    reader = SentenceReader(sent, resolver.kb, frozenset(resolver.by_surname), resolver.date, resolver.state_counts)
     out: list[Mention] = []
     previous: tuple[Candidate, Mention] | None = None
     for cand in reader.candidates():

@@ -5,6 +5,8 @@ pronouns, plural phrases) with the syntactic facts resolution needs (subject? mo
 """
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from .. import lexicon
@@ -12,6 +14,7 @@ from ..nlp import ents_within
 from .gazetteer import load_gazetteer
 from .knowledge import Entry, KnowledgeBase, Title
 from .resolve import resolve_name
+from .sectors import phrase_sector
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 
@@ -26,6 +29,9 @@ QUOTE_CHARS = '"“”'
 
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+
+
+PARTY_SECTORS = {"GOV", "MIL", "REB", "SPY"}  # the people a party adjective can name ("western diplomats")
 
 
 PLACE_PREPS = lexicon.place_prepositions("place_not_actor")
@@ -51,8 +57,10 @@ class Candidate:
 
 # --------------------------------------------------------------------------- finding candidates
 class SentenceReader:
-    def __init__(self, sent, kb: KnowledgeBase, known_surnames=frozenset(), date: str | None = None):
+    def __init__(self, sent, kb: KnowledgeBase, known_surnames=frozenset(), date: str | None = None,
+                 states_so_far: Callable[[], Counter] = Counter):
         self.date = date  # the document's date: offices and bodies are looked up as they were then
+        self.states_so_far = states_so_far  # how often the document has named each state before this sentence
         self.sent, self.kb = sent, kb
         self.known_surnames = known_surnames  # people named earlier: "Pezeshkian" alone is one of them
         self.tokens = list(sent)
@@ -88,6 +96,7 @@ class SentenceReader:
         for ent in unknown:
             self._index_unknown(ent)
         self._index_untagged_places()
+        self._index_party_adjectives()
     def _given_name_before(self, ent):
         """The capitalised given name right before a known person's one-word name when, with it, the name is
         not one the knowledge base gives that person ("Layla Haddad" beside the known "Haddad")."""
@@ -191,6 +200,50 @@ class SentenceReader:
                 if place is not None:
                     self.entity_at[i] = (j, place)
             i = max(j, i + 1)
+
+    def _index_party_adjectives(self) -> None:
+        """ "western allies", "Kurdish fighters": an adjective of references.yaml's `party_adjectives` before a
+        noun for people who act names a party, in any case; "western Mosul" or "Kurdish towns" do not."""
+        adjectives = self.refs.get("party_adjectives") or {}
+        for i, word in enumerate(self.words):
+            row = adjectives.get(word)
+            if row is None or self.entity_at.get(i, (0, None))[1] is not None:
+                continue
+            end = self._party_adjective_end(i)
+            code = row.get("code") or self._people_code(row.get("by_state") or {})
+            if end is None or code is None:
+                continue
+            kind = next((k for k, table in (("group", self.kb.groups), ("organization", self.kb.organizations))
+                         if code in table), "state")
+            sector = (self.kb.groups.get(code) or {}).get("sector")
+            self.entity_at[i] = (end, Entry(kind, code, "demonym", sector))
+
+    def _party_adjective_end(self, i: int) -> int | None:
+        """Where the adjective at i ends ("Kurdish-led" takes its suffix) when a party noun follows it."""
+        end = i + 1
+        if self.words[end:end + 1] == ["-"] and self.words[end + 1:end + 2] and \
+                self.words[end + 1] in self.same_side:
+            end += 2
+        head = end
+        while head < len(self.tokens) - 1 and self.tokens[head].pos_ == "ADJ" and head - end < 2:
+            head += 1  # "western special forces", "Kurdish armed groups"
+        if head >= len(self.tokens) or self.tokens[head].pos_ not in ("NOUN",):
+            return None
+        words = self.words[head:head + 2]
+        for n in (2, 1):
+            found = phrase_sector(" ".join(words[:n]))
+            if found and found[0] in PARTY_SECTORS:
+                return end
+        return end if words[0] in set(self.refs.get("party_heads") or []) else None
+
+    def _people_code(self, by_state: dict[str, str]) -> str | None:
+        """The group standing for a stateless people where the sentence, else the document so far, is."""
+        here = [state for state in by_state if state in self.context]
+        if here:
+            return by_state[here[0]]
+        counts = self.states_so_far()
+        best = max(by_state, key=lambda state: counts.get(state, 0), default=None)
+        return by_state[best] if best is not None and counts.get(best, 0) else None
 
     def _join_peoples(self) -> None:
         """ "Bosnian Serbs", "Iraqi Kurds": a state's adjective before a people's plural name is that state."""

@@ -116,12 +116,13 @@ def _recipients_on(entry: Entry, tok: Token, index: MentionIndex, actors: list[A
 
 
 def clause_context(tok: Token, entry: Entry, cb: Codebook) -> set[str]:
-    words = {t.lemma_.lower() for t in tok.subtree} | {t.lower_ for t in tok.subtree}
-    found = set(entry.context)
-    for name, keys in cb.contexts.items():
-        if words & keys:
-            found.add(name)
-    return found
+    return set(entry.context) | keyword_contexts(tok.subtree, cb)
+
+
+def keyword_contexts(tokens, cb: Codebook) -> set[str]:
+    """The codebook's `contexts` whose words (lemma or form) occur among these tokens."""
+    words = {w for t in tokens for w in (t.lemma_.lower(), t.lower_)}
+    return {name for name, keys in cb.contexts.items() if words & keys}
 
 
 def verb_frame(tok: Token, entry: Entry, index: MentionIndex, cb: Codebook) -> Frame:

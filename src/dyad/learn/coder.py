@@ -22,6 +22,7 @@ from ..events import (
     sentence_dates,
 )
 from ..events.arguments import MentionIndex
+from ..events.frames import keyword_contexts
 from ..events.modality import modality
 from ..events.places import attribution_of, location_of
 from ..records import ActorRef, Document, Event, Mention
@@ -31,6 +32,7 @@ from .features import (
     Sentence,
     candidate_features,
     candidates,
+    context_features,
     event_features,
     sentence_features,
     sentences_of,
@@ -130,7 +132,7 @@ def _new_events(view: Sentence, proba, discourse: Discourse, models: Models, cod
             continue  # no word of the sentence speaks for the type by itself: diffuse evidence
         actors, recipients = _roles(view, discourse, plover_type, trigger, models, codebook)
         if actors or recipients:
-            out.append(_event(view, plover_type, float(proba[k]), trigger, actors, recipients, codebook,
+            out.append(_event(view, plover_type, float(proba[k]), trigger, actors, recipients, codebook, models,
                               document, previous, n + len(out)))
     return out
 
@@ -200,7 +202,8 @@ def _with_parties(event: Event, view: Sentence, discourse: Discourse, models: Mo
 
 
 def _event(view: Sentence, plover_type: str, p: float, trigger: Token, actors: list[ActorRef],
-           recipients: list[ActorRef], codebook, document: Document, previous: Sentence | None, n: int) -> Event:
+           recipients: list[ActorRef], codebook, models: Models, document: Document, previous: Sentence | None,
+           n: int) -> Event:
     irrealis, negated, _ = modality(trigger, codebook)
     date_value, precision, date_text = _when(view, trigger, irrealis, document, previous)
     aux = irrealis or ("negation" if negated else None)
@@ -210,14 +213,31 @@ def _event(view: Sentence, plover_type: str, p: float, trigger: Token, actors: l
     if symmetric:
         actors, recipients = actors + recipients, []
     index = MentionIndex(view.part, [p.mention for p in view.placed])
+    mode, context = _mode_and_context(view, trigger, plover_type, codebook, models)
     return Event(
-        event_id=f"{document.id}:m{n + 1}", doc_id=document.id, type=plover_type, mode=None, context=[],
+        event_id=f"{document.id}:m{n + 1}", doc_id=document.id, type=plover_type, mode=mode, context=context,
         actors=actors, recipients=recipients, date=date_value, date_text=date_text,
         location=location_of(trigger, view.span), aux=aux, attribution=attribution_of(view.span, index),
         evidence={"text": view.span.text, "start": view.start, "end": view.end},
         score=codebook.score(plover_type), confidence=round(p, 2), rule=f"model:{plover_type} p={p:.2f}",
         date_precision=precision, symmetric=symmetric, trigger=trigger.text,
     )
+
+
+def _mode_and_context(view: Sentence, trigger: Token, plover_type: str, codebook, models: Models
+                      ) -> tuple[str | None, list[str]]:
+    """An added event's manner and domain: the mode and contexts of the trigger's own codebook entry of this
+    type, and the contexts the context model gives p >= `context` (without one, the codebook `contexts` whose
+    words the sentence has, as a rule event gets them)."""
+    lemma = trigger.lemma_.lower()
+    entries = [e for e in codebook.verb_entries(lemma) + codebook.noun_entries(lemma) if e.type == plover_type]
+    mode = next((e.mode for e in entries if e.mode), None)
+    context = {c for e in entries for c in e.context}
+    if models.contexts is None:
+        return mode, sorted(context | keyword_contexts(list(view.span), codebook))
+    p = models.contexts.proba(context_features(view, plover_type, codebook))
+    bar = models.thresholds.get("context", 0.5)
+    return mode, sorted(context | {name for name, pk in zip(models.contexts.classes, p) if pk >= bar})
 
 
 def _joint(trigger: Token, plover_type: str, codebook) -> bool:
@@ -242,3 +262,4 @@ def _when(view: Sentence, trigger: Token, irrealis, document: Document, previous
 
 
 __all__ = ["learned_stage", "load_models", "recode"]
+

@@ -12,6 +12,7 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
+from ..events.frames import keyword_contexts
 from ..records import ActorRef, Event, Mention
 
 WORD_POS = {"VERB", "NOUN", "ADJ", "ADV", "ADP", "PART", "PROPN", "AUX"}
@@ -114,6 +115,15 @@ def sentence_features(view: Sentence, codebook) -> list[str]:
     feats.append(f"ncodes:{min(n, 3)}")
     feats += sorted({f"kind:{p.mention.actor.kind}" for p in view.placed})
     return sorted(set(feats))
+
+
+def context_features(view: Sentence, plover_type: str, codebook) -> list[str]:
+    """Features of an event of `plover_type` in this sentence for the context model: the sentence's features,
+    its words and verbs crossed with the type, and the codebook `contexts` its words name."""
+    sentence = sentence_features(view, codebook)
+    crossed = [f"{plover_type}|{f}" for f in sentence if f.startswith(("w:", "v:"))]
+    named = [f"cx:{name}" for name in sorted(keyword_contexts(list(view.span), codebook))]
+    return sorted(set(sentence + crossed + named + [f"type:{plover_type}"]))
 
 
 def _path(tok: Token) -> str:

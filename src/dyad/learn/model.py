@@ -2,8 +2,8 @@
 
 `load_models()` reads ``dyad/data/models/coder.json`` once per process (or the file in `DYAD_CODER_MODEL`)
 and returns a `Models`: the event-type model (one logistic scorer per PLOVER type), the role model (none /
-source / target for a mention), the acceptance model (is a coded event right) and the thresholds chosen on the
-training and dev splits.
+source / target for a mention), the acceptance model (is a coded event right), the context model (which PLOVER
+contexts an added event has) and the thresholds chosen on the training and dev splits.
 """
 from __future__ import annotations
 
@@ -70,14 +70,16 @@ class Models:
     thresholds: dict[str, float]
     info: dict
     accept: LinearModel | None = None  # p(a coded event is right), over `features.event_features`; None: all kept
+    contexts: LinearModel | None = None  # p(each PLOVER context) of an added event, over `features.context_features`
 
 
 def models_from_dict(raw: dict, where: str = "model") -> Models:
     try:
-        accept = LinearModel.from_dict(raw["accept"]) if raw.get("accept") else None
+        accept, contexts = (LinearModel.from_dict(raw[part]) if raw.get(part) else None
+                            for part in ("accept", "contexts"))
         return Models(types=LinearModel.from_dict(raw["types"]), roles=LinearModel.from_dict(raw["roles"]),
                       thresholds={k: float(v) for k, v in raw["thresholds"].items()}, info=raw.get("info", {}),
-                      accept=accept)
+                      accept=accept, contexts=contexts)
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelFileError(f"{where}: not a dyad coder model ({type(exc).__name__}: {exc})") from None
 
@@ -108,7 +110,8 @@ def load_models() -> Models | None:
 def save_models(models: Models, path: Path) -> None:
     raw = {"info": models.info, "thresholds": models.thresholds, "types": models.types.to_dict(),
            "roles": models.roles.to_dict()}
-    if models.accept is not None:
-        raw["accept"] = models.accept.to_dict()
+    for part in ("accept", "contexts"):
+        if getattr(models, part) is not None:
+            raw[part] = getattr(models, part).to_dict()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(raw, separators=(",", ":")) + "\n", encoding="utf-8")

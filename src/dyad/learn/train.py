@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..events.frames import keyword_contexts
 from ..plover import TYPES as PLOVER_TYPES  # noqa: E402  (the one list of types)
 from ..records import Document, Event
 from .coder import _trigger, coded_events, recode
@@ -29,6 +30,7 @@ from .features import (
     Sentence,
     candidate_features,
     candidates,
+    context_features,
     sentence_features,
     sentences_of,
 )
@@ -40,9 +42,10 @@ SENTENCE_FILES = ("training/sentences/*.jsonl", "eval/sentences.jsonl", "eval/de
 FORBIDDEN = ("heldout", "plover_gsr")  # measurement sets: never read for training
 # written_weight 0: the articles written for training are not read (with them, under the seed guard, the
 # tuning F1 fell from 0.372 to 0.325; src/dyad/learn/README.md)
-DEFAULTS = {"seed": 20261126, "C_types": 10.0, "C_roles": 1.0, "C_accept": 1.0, "sentence_weight": 0.3,
-            "written_weight": 0.0, "min_count": 2,
-            "folds": 4, "min_precision": 0.5, "seed_precision": 0.70}
+DEFAULTS = {"seed": 20261126, "C_types": 10.0, "C_roles": 1.0, "C_accept": 1.0, "C_context": 1.0,
+            "sentence_weight": 0.3, "written_weight": 0.0, "min_count": 2,
+            "folds": 4, "min_precision": 0.5, "seed_precision": 0.70, "context_bar": 0.4}
+MIN_CONTEXT_EVENTS = 5  # a context annotated on fewer training events gets no scorer
 PRUNE_BELOW = 0.02  # weights this small change no probability by more than a rounding
 TREE_FEATURES = 1500  # the gradient-boosted comparison model sees this many features
 # Thresholds tried on the dev split, one group after the other (each group starts from the best so far).
@@ -261,6 +264,53 @@ def fit_type_model(items: list[Item], codebook, settings: dict) -> LinearModel:
         clf.fit(X, y, sample_weight=weights)
         W[:, k], b[k] = clf.coef_[0], clf.intercept_[0]
     return LinearModel(list(PLOVER_TYPES), vocab, W, b, multinomial=False)
+
+
+def context_examples(items: list[Item], codebook):
+    """One example per annotated event of the real-news (and written) articles: its features and contexts."""
+    feats, labels = [], []
+    for item in items:
+        for view, gold in zip(item.views, item.gold):
+            for g in gold:
+                if g.type and "context" in g.row:
+                    feats.append(context_features(view, g.type, codebook))
+                    labels.append(set(g.row["context"] or []))
+    return feats, labels
+
+
+def fit_context_model(items: list[Item], codebook, settings: dict) -> LinearModel:
+    """One logistic scorer per PLOVER context annotated on at least MIN_CONTEXT_EVENTS events."""
+    from sklearn.linear_model import LogisticRegression
+    feats, labels = context_examples(items, codebook)
+    counts = Counter(c for ls in labels for c in ls)
+    names = sorted(c for c, n in counts.items() if n >= MIN_CONTEXT_EVENTS)
+    vocab = _vocabulary(feats, settings["min_count"])
+    X = _matrix(feats, vocab)
+    W = np.zeros((len(vocab), len(names)), dtype=np.float32)
+    b = np.zeros(len(names), dtype=np.float32)
+    for k, name in enumerate(names):
+        clf = LogisticRegression(C=settings["C_context"], max_iter=2000, solver="liblinear",
+                                 random_state=settings["seed"])
+        clf.fit(X, np.array([name in ls for ls in labels]))
+        W[:, k], b[k] = clf.coef_[0], clf.intercept_[0]
+    return LinearModel(names, vocab, W, b, multinomial=False)
+
+
+def context_figures(items: list[Item], model: LinearModel | None, codebook, bar: float) -> dict:
+    """Micro precision, recall and F1 of the contexts given to the gold events of `items` (gold type and
+    sentence): by the context model at p >= bar, or with no model by the codebook's context words."""
+    feats, labels = context_examples(items, codebook)
+    given = []
+    for item in items:
+        for view, gold in zip(item.views, item.gold):
+            named = keyword_contexts(list(view.span), codebook)
+            given += [named for g in gold if g.type and "context" in g.row]
+    if model is not None:
+        given = [{c for c, p in zip(model.classes, model.proba(f)) if p >= bar} for f in feats]
+    shared = sum(len(a & b) for a, b in zip(given, labels))
+    precision, recall, f1 = precision_recall_f1(shared, sum(map(len, given)) - shared,
+                                                sum(map(len, labels)) - shared)
+    return {"events": len(labels), "precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3)}
 
 
 def role_examples(items: list[Item], types: LinearModel, codebook):
@@ -557,11 +607,20 @@ def train(out: Path, settings: dict | None = None, compare: bool = True, final: 
     report["dev_model"] = end_to_end(dev_items, with_thresholds(fitted[-1], thresholds), codebook, scorer)
     if compare:
         report["dev_sentence_level"] = compare_families(train_items, dev_items, fitted[-1][0], codebook, settings)
+    report["dev_context"] = {"codebook words": context_figures(dev_items, None, codebook, settings["context_bar"]),
+                             "model fitted on train": context_figures(
+                                 dev_items, fit_context_model(train_items, codebook, settings), codebook,
+                                 settings["context_bar"])}
+    thresholds["context"] = settings["context_bar"]
     types, roles, accept = shipped
+    contexts = fit_context_model(train_items + dev_items if final else train_items, codebook, settings)
     report["trained_on"] = "train + dev + sentences" if final else "train + sentences"
     info = {"settings": settings, "trained_on": report["trained_on"], "dev": report["dev_model"],
             "tuning": report["tuning_model"],
-            "features": {"types": len(types.index), "roles": len(roles.index), "accept": len(accept.index)}}
-    save_models(Models(pruned(types), pruned(roles), thresholds, info, accept=pruned(accept)), out)
+            "context": report["dev_context"],
+            "features": {"types": len(types.index), "roles": len(roles.index), "accept": len(accept.index),
+                         "contexts": len(contexts.index)}}
+    save_models(Models(pruned(types), pruned(roles), thresholds, info, accept=pruned(accept),
+                       contexts=pruned(contexts)), out)
     log(f"wrote {out}")
     return report
