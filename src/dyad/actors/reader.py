@@ -97,6 +97,7 @@ class SentenceReader:
             self._index_unknown(ent)
         self._index_untagged_places()
         self._index_party_adjectives()
+
     def _given_name_before(self, ent):
         """The capitalised given name right before a known person's one-word name when, with it, the name is
         not one the knowledge base gives that person ("Layla Haddad" beside the known "Haddad")."""
@@ -210,8 +211,8 @@ class SentenceReader:
             if row is None or self.entity_at.get(i, (0, None))[1] is not None:
                 continue
             end = self._party_adjective_end(i)
-            code = row.get("code") or self._people_code(row.get("by_state") or {})
-            if end is None or code is None:
+            code = None if end is None else row.get("code") or self._people_code(row.get("by_state") or {})
+            if code is None:
                 continue
             kind = next((k for k, table in (("group", self.kb.groups), ("organization", self.kb.organizations))
                          if code in table), "state")
@@ -227,7 +228,7 @@ class SentenceReader:
         head = end
         while head < len(self.tokens) - 1 and self.tokens[head].pos_ == "ADJ" and head - end < 2:
             head += 1  # "western special forces", "Kurdish armed groups"
-        if head >= len(self.tokens) or self.tokens[head].pos_ not in ("NOUN",):
+        if head >= len(self.tokens) or self.tokens[head].pos_ != "NOUN":
             return None
         words = self.words[head:head + 2]
         for n in (2, 1):
