@@ -229,8 +229,7 @@ def _mode_and_context(view: Sentence, trigger: Token, plover_type: str, codebook
     """An added event's manner and domain: the mode and contexts of the trigger's own codebook entry of this
     type, and the contexts the context model gives p >= `context` (without one, the codebook `contexts` whose
     words the sentence has, as a rule event gets them)."""
-    lemma = trigger.lemma_.lower()
-    entries = [e for e in codebook.verb_entries(lemma) + codebook.noun_entries(lemma) if e.type == plover_type]
+    entries = _own_entries(trigger, plover_type, codebook)
     mode = next((e.mode for e in entries if e.mode), None)
     context = {c for e in entries for c in e.context}
     if models.contexts is None:
@@ -243,9 +242,13 @@ def _mode_and_context(view: Sentence, trigger: Token, plover_type: str, codebook
 def _joint(trigger: Token, plover_type: str, codebook) -> bool:
     """A joint act ("met", "clashed"): the codebook marks the trigger's entry of this type symmetric; both
     parties then go in `actors`."""
+    return any(e.symmetric for e in _own_entries(trigger, plover_type, codebook))
+
+
+def _own_entries(trigger: Token, plover_type: str, codebook) -> list:
+    """The codebook's verb and noun entries of the trigger's lemma that code this type."""
     lemma = trigger.lemma_.lower()
-    entries = codebook.verb_entries(lemma) + codebook.noun_entries(lemma)
-    return any(e.symmetric and e.type == plover_type for e in entries)
+    return [e for e in codebook.verb_entries(lemma) + codebook.noun_entries(lemma) if e.type == plover_type]
 
 
 def _when(view: Sentence, trigger: Token, irrealis, document: Document, previous: Sentence | None):

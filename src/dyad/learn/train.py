@@ -21,7 +21,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ..events.frames import keyword_contexts
 from ..plover import TYPES as PLOVER_TYPES  # noqa: E402  (the one list of types)
 from ..records import Document, Event
 from .coder import _trigger, coded_events, recode
@@ -278,10 +277,10 @@ def context_examples(items: list[Item], codebook):
     return feats, labels
 
 
-def fit_context_model(items: list[Item], codebook, settings: dict) -> LinearModel:
-    """One logistic scorer per PLOVER context annotated on at least MIN_CONTEXT_EVENTS events."""
+def fit_context_model(feats: list[list[str]], labels: list[set[str]], settings: dict) -> LinearModel:
+    """One logistic scorer per PLOVER context annotated on at least MIN_CONTEXT_EVENTS of these examples
+    (`context_examples`)."""
     from sklearn.linear_model import LogisticRegression
-    feats, labels = context_examples(items, codebook)
     counts = Counter(c for ls in labels for c in ls)
     names = sorted(c for c, n in counts.items() if n >= MIN_CONTEXT_EVENTS)
     vocab = _vocabulary(feats, settings["min_count"])
@@ -296,17 +295,14 @@ def fit_context_model(items: list[Item], codebook, settings: dict) -> LinearMode
     return LinearModel(names, vocab, W, b, multinomial=False)
 
 
-def context_figures(items: list[Item], model: LinearModel | None, codebook, bar: float) -> dict:
-    """Micro precision, recall and F1 of the contexts given to the gold events of `items` (gold type and
-    sentence): by the context model at p >= bar, or with no model by the codebook's context words."""
-    feats, labels = context_examples(items, codebook)
-    given = []
-    for item in items:
-        for view, gold in zip(item.views, item.gold):
-            named = keyword_contexts(list(view.span), codebook)
-            given += [named for g in gold if g.type and "context" in g.row]
-    if model is not None:
-        given = [{c for c, p in zip(model.classes, model.proba(f)) if p >= bar} for f in feats]
+def context_figures(feats: list[list[str]], labels: list[set[str]], model: LinearModel | None, bar: float) -> dict:
+    """Micro precision, recall and F1 of the contexts given to these examples (`context_examples`: gold type
+    and sentence): by the context model at p >= bar, or with no model by the codebook's context words (the
+    examples' `cx:` features)."""
+    if model is None:
+        given = [{f[len("cx:"):] for f in fs if f.startswith("cx:")} for fs in feats]
+    else:
+        given = [{c for c, p in zip(model.classes, model.proba(fs)) if p >= bar} for fs in feats]
     shared = sum(len(a & b) for a, b in zip(given, labels))
     precision, recall, f1 = precision_recall_f1(shared, sum(map(len, given)) - shared,
                                                 sum(map(len, labels)) - shared)
@@ -607,13 +603,14 @@ def train(out: Path, settings: dict | None = None, compare: bool = True, final: 
     report["dev_model"] = end_to_end(dev_items, with_thresholds(fitted[-1], thresholds), codebook, scorer)
     if compare:
         report["dev_sentence_level"] = compare_families(train_items, dev_items, fitted[-1][0], codebook, settings)
-    report["dev_context"] = {"codebook words": context_figures(dev_items, None, codebook, settings["context_bar"]),
-                             "model fitted on train": context_figures(
-                                 dev_items, fit_context_model(train_items, codebook, settings), codebook,
-                                 settings["context_bar"])}
+    train_contexts, dev_contexts = context_examples(train_items, codebook), context_examples(dev_items, codebook)
+    on_train = fit_context_model(*train_contexts, settings)
+    report["dev_context"] = {"codebook words": context_figures(*dev_contexts, None, settings["context_bar"]),
+                             "model fitted on train": context_figures(*dev_contexts, on_train, settings["context_bar"])}
     thresholds["context"] = settings["context_bar"]
     types, roles, accept = shipped
-    contexts = fit_context_model(train_items + dev_items if final else train_items, codebook, settings)
+    contexts = fit_context_model(train_contexts[0] + dev_contexts[0], train_contexts[1] + dev_contexts[1],
+                                 settings) if final else on_train
     report["trained_on"] = "train + dev + sentences" if final else "train + sentences"
     info = {"settings": settings, "trained_on": report["trained_on"], "dev": report["dev_model"],
             "tuning": report["tuning_model"],
