@@ -173,7 +173,7 @@ class Resolver:
     def most_talked_state(self) -> ActorRef | None:
         """The state talked about most so far (its people count too); recency breaks ties."""
         seen = [s for s in self._states_seen() if not s.modifier]
-        counts = self.state_counts()
+        counts = Counter(s.actor.code for s in seen)
         states = _as_states([s.actor for s in reversed(seen)], self.kb)
         return max(states, key=lambda ref: counts[ref.code], default=None)  # max keeps the first, most recent
 

@@ -179,6 +179,13 @@ class KnowledgeBase:
     def _case_insensitive(self) -> dict[str, Entry]:
         return {k.lower(): v for k, v in self.surfaces.items() if len(k.split()) > 1}
 
+    def entry_for(self, code: str, how: str, sector: str | None = None) -> Entry | None:
+        """An entry for a code the actor files hold (an organisation, group or state), None for another."""
+        for kind, table in (("organization", self.organizations), ("group", self.groups), ("state", self.states)):
+            if code in table:
+                return Entry(kind, code, how, sector)
+        return None
+
     def name_of(self, kind: str, code: str) -> str:
         table = {"state": self.states, "organization": self.organizations, "group": self.groups}.get(kind, {})
         return (table.get(code) or {}).get("name", code)

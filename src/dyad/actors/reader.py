@@ -138,11 +138,7 @@ class SentenceReader:
         found = resolve_name(text, self.date)
         if found is None or found.kind not in ("body", "party", "group", "organization", "state"):
             return None
-        if found.code in self.kb.organizations:
-            return Entry("organization", found.code, "name", found.sector)
-        if found.code in self.kb.groups:
-            return Entry("group", found.code, "name", found.sector)
-        return Entry("state", found.code, "name", found.sector) if found.code in self.kb.states else None
+        return self.kb.entry_for(found.code, "name", found.sector)
 
     def _bare_body(self, start: int, end: int) -> Entry | None:
         """ "The Security Council" with no state before it is the UN's; "Russia's Security Council" and
@@ -214,10 +210,9 @@ class SentenceReader:
             code = None if end is None else row.get("code") or self._people_code(row.get("by_state") or {})
             if code is None:
                 continue
-            kind = next((k for k, table in (("group", self.kb.groups), ("organization", self.kb.organizations))
-                         if code in table), "state")
             sector = (self.kb.groups.get(code) or {}).get("sector")
-            self.entity_at[i] = (end, Entry(kind, code, "demonym", sector))
+            # a code the actor files lack is taken for a state's, as a user's own code for a place would be
+            self.entity_at[i] = (end, self.kb.entry_for(code, "demonym", sector) or Entry("state", code, "demonym"))
 
     def _party_adjective_end(self, i: int) -> int | None:
         """Where the adjective at i ends ("Kurdish-led" takes its suffix) when a party noun follows it."""
