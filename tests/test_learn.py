@@ -97,6 +97,19 @@ def test_without_a_context_model_an_added_event_takes_the_codebook_context_words
     assert event.context == ["economic", "military"]  # codebook `contexts`: missile, tariff
 
 
+def test_a_rule_event_keeps_its_entrys_contexts_and_takes_the_context_models_for_the_clause_words(rules_only):
+    work = run_rules(rules_only, "Chinese troops attacked Indian soldiers over the tariff row in Ladakh.")
+    [rule] = work.extraction.events
+    assert rule.context == ["economic", "military"]  # the entry's military, the word "tariff"'s economic
+    models = hand_models({"rule:ASSAULT": {"ASSAULT": 8.0}}, keep=0.5, context=0.5)
+    models.contexts = linear(["economic", "military", "political"], {"ASSAULT|w:row": {"political": 6.0}}, -4.0)
+    [event] = recode(work.parsed, work.extraction.mentions, work.document, [rule], rules_only.codebook, models)
+    assert event.rule == rule.rule and event.context == ["military", "political"]
+    models.contexts = None  # without a context model the codebook's words stay
+    [event] = recode(work.parsed, work.extraction.mentions, work.document, [rule], rules_only.codebook, models)
+    assert event.context == ["economic", "military"]
+
+
 def test_model_event_takes_the_date_the_sentence_states(rules_only):
     work = run_rules(rules_only, "Ghana berated Togo on Tuesday over the border dispute.")
     events = recode(work.parsed, work.extraction.mentions, work.document, [], rules_only.codebook,
