@@ -38,7 +38,7 @@ from .features import (
     sentences_of,
     word_features,
 )
-from .model import ROLE_CLASSES, Models, load_models
+from .model import CONTEXT_BAR, ROLE_CLASSES, Models, load_models
 
 
 def learned_stage(pipeline, work) -> None:
@@ -252,7 +252,7 @@ def _contexts(view: Sentence, entries: list, plover_type: str, codebook, models:
     if models.contexts is None:
         return sorted(context | keyword_contexts(list(view.span), codebook))
     p = models.contexts.proba(context_features(view, plover_type, codebook))
-    bar = models.thresholds.get("context", 0.5)
+    bar = models.thresholds.get("context", CONTEXT_BAR)
     return sorted(context | {name for name, pk in zip(models.contexts.classes, p) if pk >= bar})
 
 

@@ -19,6 +19,7 @@ from ..datafiles import packaged
 
 MODEL_FILE = "models/coder.json"
 ROLE_CLASSES = ("none", "source", "target")
+CONTEXT_BAR = 0.4  # contexts at p >= this: `dyad train` writes it, and the coder reads it when a file names none
 
 
 class ModelFileError(ValueError):
