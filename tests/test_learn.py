@@ -228,3 +228,19 @@ def test_an_acceptance_model_from_one_kind_of_label_is_the_rate_alone():
     assert model.proba(["origin:model"])[0] < 0.05 and model.index == {}
     mixed = fit_acceptance_model([["p>=0.9"]] * 6 + [["p>=0.1"]] * 6, [1] * 6 + [0] * 6, DEFAULTS)
     assert mixed.proba(["p>=0.9"])[0] > 0.5 > mixed.proba(["p>=0.1"])[0]
+
+
+def test_the_threshold_search_takes_the_best_setting_the_guard_allows():
+    from dyad.learn.train import _search
+    wanted = {"add": 0.4, "fill": 0.0}
+
+    def key_of(th):  # the F1 falls with the distance from `wanted`
+        f1 = 1 - sum(abs(th[name] - value) for name, value in wanted.items())
+        return (True, f1, 0.5), {"events.f1": f1}
+    groups = ({"add": (0.2, 0.4, 0.5)}, {"fill": (0.0, 0.1, 0.2)})
+    start = {"add": 0.5, "fill": 0.2}
+    th, best = _search(groups, start, None, key_of, lambda th: True)
+    assert th == wanted and best[1]["events.f1"] == 1
+    th, _ = _search(groups, start, None, key_of, lambda th: th["add"] != 0.4)  # the guard refuses add 0.4
+    assert th == {"add": 0.5, "fill": 0.0}
+    assert start == {"add": 0.5, "fill": 0.2}  # the caller's thresholds are not changed
