@@ -237,7 +237,7 @@ def _mode_and_context(view: Sentence, trigger: Token, plover_type: str, codebook
 def _with_model_context(event: Event, view: Sentence, models: Models, codebook) -> Event:
     """A rule event's contexts from the context model too, when there is one: its codebook entry's own
     contexts are precise, the codebook's context words over the clause are not (on the tuning set's matched
-    rule events, precision / recall 0.60 / 0.40 before, 0.66 / 0.57 with the model; src/dyad/learn/README.md)."""
+    rule events, precision / recall 0.60 / 0.40 before, 0.65 / 0.57 with the model; src/dyad/learn/README.md)."""
     trigger = _token_of(view, event.trigger)
     if models.contexts is None or trigger is None:
         return event
@@ -282,4 +282,3 @@ def _when(view: Sentence, trigger: Token, irrealis, document: Document, previous
 
 
 __all__ = ["learned_stage", "load_models", "recode"]
-

@@ -3,7 +3,7 @@
 `load_models()` reads ``dyad/data/models/coder.json`` once per process (or the file in `DYAD_CODER_MODEL`)
 and returns a `Models`: the event-type model (one logistic scorer per PLOVER type), the role model (none /
 source / target for a mention), the acceptance model (is a coded event right), the context model (which PLOVER
-contexts an added event has) and the thresholds chosen on the training and dev splits.
+contexts an event has) and the thresholds chosen on the training and dev splits.
 """
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ class Models:
     thresholds: dict[str, float]
     info: dict
     accept: LinearModel | None = None  # p(a coded event is right), over `features.event_features`; None: all kept
-    contexts: LinearModel | None = None  # p(each PLOVER context) of an added event, over `features.context_features`
+    contexts: LinearModel | None = None  # p(each PLOVER context) of an event, over `features.context_features`
 
 
 def models_from_dict(raw: dict, where: str = "model") -> Models:

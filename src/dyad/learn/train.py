@@ -45,7 +45,7 @@ DEFAULTS = {"seed": 20261126, "C_types": 10.0, "C_roles": 1.0, "C_accept": 1.0, 
             "sentence_weight": 0.3, "written_weight": 0.0, "min_count": 2,
             "folds": 4, "min_precision": 0.5, "seed_precision": 0.70, "context_bar": CONTEXT_BAR}
 MIN_CONTEXT_EVENTS = 5  # a context annotated on fewer training events gets no scorer
-PRUNE_BELOW = 0.02  # weights this small change no probability by more than a rounding
+PRUNE_BELOW = 0.02  # weights this small move a probability by a few hundredths at most (the guard checks pruned models)
 TREE_FEATURES = 1500  # the gradient-boosted comparison model sees this many features
 # Thresholds tried on the dev split, one group after the other (each group starts from the best so far).
 START = {"keep": 0.02, "add": 0.5, "add_more": 1.1, "max_new": 1, "source": 0.2, "target": 0.3, "fill": 0.5,
@@ -429,13 +429,16 @@ def choose_thresholds(items: list[Item], fitted: list[tuple], codebook, scorer,
         score = end_to_end(items, with_thresholds(fitted[0], th), codebook, scorer, fitted)
         return (score["events.precision"] >= floor, score["events.f1"], score["events.precision"]), score
 
-    best_th, best = _search(GRID, dict(START), None, key_of, lambda th: _guard_holds(guard, th, codebook, scorer))
+    def allowed(th: dict) -> bool:
+        return _guard_holds(guard, th, codebook, scorer)
+
+    best_th, best = _search(GRID, dict(START), None, key_of, allowed)
     if best is None:
         raise TrainingError(f"no thresholds in the grid keep the guard's precision at {guard[1]}: "
                             "lower `seed_precision` or widen GRID")
     for _ in range(MAX_ROUNDS):
         before = best_th
-        best_th, best = _search(FINE, best_th, best, key_of, lambda th: _guard_holds(guard, th, codebook, scorer))
+        best_th, best = _search(FINE, best_th, best, key_of, allowed)
         if best_th == before:
             break
     log(f"  thresholds {best_th} -> {best[1]}")
