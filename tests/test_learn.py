@@ -117,6 +117,18 @@ def test_model_event_takes_the_date_the_sentence_states(rules_only):
     assert events[0].date == "2025-04-29" and events[0].date_text
 
 
+def test_an_added_event_reads_the_modality_of_the_verb_over_its_noun(rules_only):
+    """The trigger may be an event noun: "to hold talks" in a headline is a plan, "will hold talks" one too,
+    "held talks" a fact."""
+    models = hand_models({"w:talk": {"CONSULT": 8.0}})
+    for text, aux in (("Ghana and Togo to hold border talks", "future"),
+                      ("Ghana will hold border talks with Togo.", "future"),
+                      ("Ghana held border talks with Togo.", None)):
+        work = run_rules(rules_only, text)
+        events = recode(work.parsed, work.extraction.mentions, work.document, [], rules_only.codebook, models)
+        assert [(e.type, e.trigger, e.aux) for e in events] == [("CONSULT", "talks", aux)], text
+
+
 def test_unsure_model_adds_nothing(rules_only):
     work = run_rules(rules_only, "Ghana berated Togo over the border dispute.")
     models = hand_models({"v:berate": {"ACCUSE": 3.0}})  # p = sigmoid(-1) < 0.5
@@ -244,3 +256,45 @@ def test_the_threshold_search_takes_the_best_setting_the_guard_allows():
     th, _ = _search(groups, start, None, key_of, lambda th: th["add"] != 0.4)  # the guard refuses add 0.4
     assert th == {"add": 0.5, "fill": 0.0}
     assert start == {"add": 0.5, "fill": 0.2}  # the caller's thresholds are not changed
+
+
+def test_the_finer_search_starts_from_several_grid_settings_and_keeps_the_best_end(monkeypatch):
+    """From the grid's best (a 0, b 0) no single threshold's move helps; from the runner-up (a 1, b 0) moving
+    b reaches the top. The guard's refusals are skipped when picking the starts."""
+    from dyad.learn import train as T
+    f1 = {(0, 0): 0.5, (1, 0): 0.4, (0, 1): 0.4, (1, 1): 0.9, (2, 0): 0.45}
+
+    def key_of(th):
+        return (True, f1[th["a"], th["b"]], 0.5), {"events.f1": f1[th["a"], th["b"]]}
+    monkeypatch.setattr(T, "FINE", ({"b": (0, 1)}, {"a": (0, 1)}))
+    tried = {tuple(sorted({"a": a, "b": b}.items())): key_of({"a": a, "b": b}) for a, b in ((0, 0), (1, 0), (2, 0))}
+    starts = T._best_allowed(tried, lambda th: th["a"] != 2, 2)
+    assert [th for th, _ in starts] == [{"a": 0, "b": 0}, {"a": 1, "b": 0}]
+    ends = [T._refine(th, key, key_of, lambda th: True) for th, key in starts]
+    assert ends[0][0] == {"a": 0, "b": 0}, "one threshold at a time is stuck at the grid's best"
+    assert max(ends, key=lambda end: end[1][0])[0] == {"a": 1, "b": 1}
+
+
+def test_the_warm_start_is_the_searched_thresholds_of_the_model_in_use(tmp_path, monkeypatch):
+    from dyad.learn.train import START, _thresholds_in_use
+    shipped = load_models().thresholds
+    assert _thresholds_in_use() == {name: shipped[name] for name in START}  # not `context`: it is not searched
+    monkeypatch.setenv("DYAD_CODER_MODEL", str(tmp_path / "absent.json"))
+    assert _thresholds_in_use() is None
+    (tmp_path / "bad.json").write_text("{}")
+    monkeypatch.setenv("DYAD_CODER_MODEL", str(tmp_path / "bad.json"))
+    assert _thresholds_in_use() is None, "a broken file gives no warm start and does not stop training"
+
+
+def test_a_warm_start_the_guard_refuses_gives_way_to_its_best_allowed_step(monkeypatch):
+    from dyad.learn import train as T
+    monkeypatch.setattr(T, "FINE", ({"add": (0.5, 0.6, 0.7, 0.8)}, {"accept": (0.3, 0.4)}))
+
+    def key_of(th):  # the F1 falls as add rises and with accept; add 0.7 and 0.8 tie
+        f1 = 1 - min(th["add"], 0.7) - th["accept"] / 10
+        return (True, f1, 0.5), {"events.f1": f1}
+    warm = {"add": 0.5, "accept": 0.3}
+    assert T._nearest_allowed(warm, key_of, lambda th: True)[0] == warm
+    step, _ = T._nearest_allowed(warm, key_of, lambda th: th != warm)
+    assert step == {"add": 0.5, "accept": 0.4}, "the best one-step neighbour that the guard allows"
+    assert T._nearest_allowed(warm, key_of, lambda th: False) is None

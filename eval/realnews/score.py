@@ -6,10 +6,15 @@ Usage: score.py --split {train,dev,test,long} [--dyad .venv/bin/dyad] [--keep DI
 Writes the split's articles (from ../shared/corpus/guardian) as a JSONL corpus, runs `dyad ingest` and
 `dyad export events` into a temporary folder, turns the gold's offsets into seeds-format gold (evidence
 text cut from the article at run time, never stored), and runs ../shared/eval/score_seeds.py on both.
+
+The annotators coded every telling of an event (a lede and the paragraph that retells it, one `cluster`);
+the seed gold codes an event once. So it also prints, on stderr, the share of distinct core happenings (a
+cluster counted once) with at least one telling matched: the recall a user reading for what happened sees.
 """
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import subprocess
 import sys
@@ -65,6 +70,24 @@ def score_exports(exports: Path, gold: list[dict], workdir: Path, as_json: bool)
     return subprocess.run(args).returncode
 
 
+def seed_scorer():
+    spec = importlib.util.spec_from_file_location("score_seeds", SCORER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def distinct_recall(predicted: list[dict], gold: list[dict]) -> tuple[float, int]:
+    """(share of distinct core happenings with a matched telling, how many there are)."""
+    matched = {g["id"] for g, _ in seed_scorer().match_events(predicted, gold)}
+    happenings: dict[tuple, bool] = {}
+    for g in gold:
+        if g["core"]:
+            key = (g["doc"], g.get("cluster") or g["id"])
+            happenings[key] = happenings.get(key, False) or g["id"] in matched
+    return (sum(happenings.values()) / len(happenings) if happenings else 0.0), len(happenings)
+
+
 def run(split: str, dyad: str, workdir: Path, as_json: bool) -> int:
     rows = articles(split_ids(split))
     corpus = workdir / "corpus.jsonl"
@@ -77,7 +100,10 @@ def run(split: str, dyad: str, workdir: Path, as_json: bool) -> int:
     gold = seeds_format_gold(rows)
     print(f"split {split}: {len(rows)} articles, {len(gold)} gold events "
           f"({sum(g['core'] for g in gold)} core)", file=sys.stderr)
-    return score_exports(exports, gold, workdir, as_json)
+    code = score_exports(exports, gold, workdir, as_json)
+    share, count = distinct_recall(read_jsonl(exports / "events.jsonl"), gold)
+    print(f"distinct core happenings found (retellings counted once): {share:.3f} of {count}", file=sys.stderr)
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:

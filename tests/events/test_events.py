@@ -250,6 +250,19 @@ def test_a_verbless_headline_is_still_coded(code):
     assert codes(event.actors) == ["EGY", "GRC"] and event.rule.endswith(">headline")
 
 
+def test_a_headline_infinitive_is_a_plan(code):
+    """Headline shorthand "X to VERB" reports what is planned: aux future, and a planned visit is a promise
+    (AGREE) like "will visit"; the same verb in a finite sentence is a fact."""
+    sent = only(code("Brazil to send troops to Haiti mission"), "MOBILIZE")
+    assert sent.aux == "future" and codes(sent.actors) == ["BRA"] and codes(sent.recipients) == ["HTI"]
+    visit = only(code("Kenya's president to visit Ethiopia next week"), "AGREE")
+    assert visit.aux == "future" and visit.rule.startswith("consult.visit>")
+    talks = only(code("Turkey and Qatar to hold talks on Gaza aid"), "AGREE")
+    assert talks.aux == "future" and codes(talks.actors) == ["QAT", "TUR"]
+    done = only(code("Brazil sent troops to the Haiti mission."), "MOBILIZE")
+    assert done.aux is None
+
+
 def test_done_in_cooperation_with_a_partner_is_cooperation(code):
     text = "Moroccan police arrested nine suspects in Tangier in cooperation with Spanish police."
     event = only(code(text), "COOPERATE")

@@ -16,6 +16,8 @@ def train_command(
                                  "print the model-family comparison on the dev split."),
     final: bool = typer.Option(True, "--final/--no-final", help="Refit on train + dev after choosing thresholds."),
     report: Path = typer.Option(None, "--report", help="Write the training report (JSON) here."),
+    warm_start: bool = typer.Option(True, "--warm-start/--cold-start", help="Also start the threshold search "
+                                    "from the thresholds of the model file in use."),
 ) -> None:
     """Train the event-type and role models (run in the dyad checkout; needs the `train` extra)."""
     try:
@@ -29,7 +31,8 @@ def train_command(
 
     target = out or Path(str(packaged(MODEL_FILE)))
     try:
-        result = train(target, compare=compare, final=final, log=lambda m: typer.echo(visible(m), err=True))
+        result = train(target, compare=compare, final=final, warm_start=warm_start,
+                       log=lambda m: typer.echo(visible(m), err=True))
     except TrainingError as exc:
         error(str(exc))
         raise typer.Exit(1) from None

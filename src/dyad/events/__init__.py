@@ -17,7 +17,7 @@ from .arguments import MentionIndex, actors_of, codes, distinct, without
 from .codebook import Codebook
 from .frames import Frame
 from .modality import in_reported_speech, modality
-from .passes import headline_frame, sentence_frames
+from .passes import headline_frames, sentence_frames
 from .places import attribution_of, consult_mode, location_of, place_refs
 from .syntax import direct_object, subject_of, subjects_of
 
@@ -48,7 +48,7 @@ def extract_events(parsed: list[Parsed], mentions: list[Mention], document: Docu
             if not frames and last_frame is not None:  # "We intend to do this further."
                 frames = [f for f in [_pro_verb_frame(sent, last_frame, codebook)] if f is not None]
             if not frames and sent[-1].text not in ".!?\"”":  # a headline whose verb the tagger missed
-                frames = [f for f in headline_frame(sent, index, codebook).values() if _worth_keeping(f)]
+                frames = [f for f in headline_frames(sent, index, codebook) if _worth_keeping(f)]
             for frame in frames:
                 _imply_domestic_target(frame, index)
                 _add_interlocutor(frame, index, meetings)

@@ -71,6 +71,8 @@ def modality(tok: Token, cb: Codebook) -> tuple[str | None, bool, bool]:
             irrealis = irrealis or "future"
     if irrealis is None and tok.dep_ == "xcomp" and tok.head.pos_ in ("VERB", "AUX"):
         irrealis = modality(tok.head, cb)[0]  # "will help train", "could try to sign"
+    if irrealis is None and headline_infinitive(tok):
+        irrealis = "future"
     negated_intent = False
     noun = _intent_noun(tok, cb)
     if noun is not None:  # "its readiness to sign", "no intention of abandoning"
@@ -96,6 +98,29 @@ def modality(tok: Token, cb: Codebook) -> tuple[str | None, bool, bool]:
             negated_intent = True
     if negated and irrealis:
         negated_intent = True
+    return irrealis, negated, negated_intent
+
+
+def headline_infinitive(tok: Token) -> bool:
+    """"Brazil to send troops to Haiti", "Kenya's president to visit Ethiopia": a bare infinitive that no finite
+    verb governs is headline shorthand for a plan (the parser makes it the root, or a clause of a root noun)."""
+    if not any(c.dep_ == "aux" and c.tag_ == "TO" for c in tok.children):
+        return False
+    if tok.dep_ == "ROOT":
+        return True
+    return tok.dep_ in ("acl", "relcl") and tok.head.dep_ == "ROOT" and tok.head.pos_ in ("NOUN", "PROPN")
+
+
+def predicate_modality(tok: Token, cb: Codebook) -> tuple[str | None, bool, bool]:
+    """`modality` of a verb, or of the verb that governs an event noun ("will hold talks", "the planned visit",
+    "faces sanctions")."""
+    if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ not in ("pobj", "dobj", "nsubj", "nsubjpass", "attr"):
+        return modality(tok, cb)
+    governor = tok.head.head if tok.dep_ == "pobj" else tok.head
+    irrealis, negated, negated_intent = modality(governor, cb) if governor.pos_ in ("VERB", "AUX") \
+        else (None, False, False)
+    if promised_noun(tok) or under_intent_noun(tok, cb) or awaited(tok, cb):
+        irrealis = irrealis or "future"
     return irrealis, negated, negated_intent
 
 

@@ -25,15 +25,12 @@ from .matching import (
     noun_is_verb_object,
 )
 from .modality import (
-    awaited,
     condition_subjects,
     held_over,
     in_reported_speech,
     is_question,
-    modality,
-    promised_noun,
+    predicate_modality,
     rules_out_force,
-    under_intent_noun,
 )
 from .syntax import (
     children,
@@ -102,14 +99,7 @@ def _reports_event(frame: Frame, cb: Codebook) -> bool:
 def _apply_modality(frames: dict[int, Frame], cb: Codebook) -> None:
     for frame in frames.values():
         tok = frame.head
-        if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "attr"):
-            governor = tok.head.head if tok.dep_ == "pobj" else tok.head
-            irrealis, negated, negated_intent = modality(governor, cb) if governor.pos_ in ("VERB", "AUX") \
-                else (None, False, False)
-            if promised_noun(tok) or under_intent_noun(tok, cb) or awaited(tok, cb):
-                irrealis = irrealis or "future"
-        else:
-            irrealis, negated, negated_intent = modality(tok, cb)
+        irrealis, negated, negated_intent = predicate_modality(tok, cb)
         frame.irrealis, frame.negated = irrealis, negated
         frame.in_reported = in_reported_speech(tok, cb) is not None
         if frame.entry.modal:
@@ -154,6 +144,13 @@ def headline_frame(sent: Span, index: MentionIndex, cb: Codebook) -> dict[int, F
                                  rule=f"{entry.id}>headline", confidence=0.5, has_subject=True,
                                  symmetric=len(codes(before)) > 1 and not later)}
     return {}
+
+
+def headline_frames(sent: Span, index: MentionIndex, cb: Codebook) -> list[Frame]:
+    """`headline_frame` with its modality read ("Brazil to send troops": a plan, not a deployment)."""
+    frames = headline_frame(sent, index, cb)
+    _apply_modality(frames, cb)
+    return list(frames.values())
 
 
 def _retaliations(sent: Span, frames: dict[int, Frame], index: MentionIndex, cb: Codebook) -> None:

@@ -23,7 +23,7 @@ from ..events import (
 )
 from ..events.arguments import MentionIndex
 from ..events.frames import keyword_contexts
-from ..events.modality import modality
+from ..events.modality import modality, predicate_modality
 from ..events.places import attribution_of, location_of
 from ..records import ActorRef, Document, Event, Mention
 from .features import (
@@ -205,7 +205,7 @@ def _with_parties(event: Event, view: Sentence, discourse: Discourse, models: Mo
 def _event(view: Sentence, plover_type: str, p: float, trigger: Token, actors: list[ActorRef],
            recipients: list[ActorRef], codebook, models: Models, document: Document, previous: Sentence | None,
            n: int) -> Event:
-    irrealis, negated, _ = modality(trigger, codebook)
+    irrealis, negated, _ = (predicate_modality if _event_noun(trigger, codebook) else modality)(trigger, codebook)
     date_value, precision, date_text = _when(view, trigger, irrealis, document, previous)
     aux = irrealis or ("negation" if negated else None)
     if aux is None and older_than(date_value, document.published, HISTORICAL_AFTER_DAYS):
@@ -223,6 +223,13 @@ def _event(view: Sentence, plover_type: str, p: float, trigger: Token, actors: l
         score=codebook.score(plover_type), confidence=round(p, 2), rule=f"model:{plover_type} p={p:.2f}",
         date_precision=precision, symmetric=symmetric, trigger=trigger.text,
     )
+
+
+def _event_noun(trigger: Token, codebook) -> bool:
+    """A noun that names the act ("the planned withdrawal", "to hold talks"): it takes the modality of the verb
+    that governs it, as the rules stage reads its nominal events; another noun the model leaned on ("troops",
+    a name) does not."""
+    return trigger.pos_ == "NOUN" and (trigger.dep_ == "dobj" or bool(codebook.noun_entries(trigger.lemma_.lower())))
 
 
 def _mode_and_context(view: Sentence, trigger: Token, plover_type: str, codebook, models: Models
