@@ -81,10 +81,9 @@ FINE = tuple({name: values} for name, values in {
 MAX_ROUNDS = 5  # passes over FINE at most (each pass can only raise the F1, so it ends anyway)
 # The finer search starts from each of the grid's best few threshold sets the guard allows and from the
 # thresholds of the model file in use, or the best allowed step from them (a warm start; `warm_start` False
-# leaves it out), and the best end wins:
-# one threshold at a time gets stuck where two must move together. From the grid's best alone, a change to the
-# rules that moved the tuning F1 at fixed thresholds by 0.001 moved the chosen end from 0.403 to 0.383, and
-# from the grid's three best to 0.384 (src/dyad/learn/README.md).
+# leaves it out), and the best end wins: one threshold at a time gets stuck where two must move together. From
+# the grid's best alone, a change to the rules that moved the tuning F1 at fixed thresholds by 0.001 moved the
+# chosen end from 0.403 to 0.383, and from the grid's three best to 0.384 (src/dyad/learn/README.md).
 STARTS = 3
 
 
