@@ -12,7 +12,6 @@ run on the held-out test split.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 import tempfile
@@ -24,20 +23,13 @@ sys.path.insert(0, str(HERE))
 import score  # noqa: E402  (this folder's scorer: same corpus, same gold)
 
 
-def load_scorer():
-    spec = importlib.util.spec_from_file_location("score_seeds", score.SCORER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def overlaps(pred: dict, gold: dict) -> bool:
     """Whether a prediction's evidence sentence holds the gold evidence (same document)."""
     return pred["doc_id"] == gold["doc"] and gold["evidence"][:40] in pred["evidence"]["text"]
 
 
 def breakdown(workdir: Path) -> dict:
-    scorer = load_scorer()
+    scorer = score.seed_scorer()
     preds = [json.loads(line) for line in (workdir / "export" / "events.jsonl").read_text().splitlines() if line]
     golds = [json.loads(line) for line in (workdir / "gold" / "seeds.events.jsonl").read_text().splitlines() if line]
     matched = scorer.match_events(preds, golds)

@@ -71,6 +71,7 @@ def score_exports(exports: Path, gold: list[dict], workdir: Path, as_json: bool)
 
 
 def seed_scorer():
+    """../shared/eval/score_seeds.py as a module (its matching, for figures it does not print)."""
     spec = importlib.util.spec_from_file_location("score_seeds", SCORER)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -432,19 +432,28 @@ def choose_thresholds(items: list[Item], fitted: list[tuple], codebook, scorer,
     by the models `fitted[n]` (fitted without it). `guard` (items, precision, models): thresholds under which
     those models' precision on those items is lower are not taken (the seed articles' precision bar, which the
     adding thresholds can break). `warm`: thresholds to start the finer search from as well."""
+    # each threshold set is scored and guarded once: the starts' finer passes cross the same settings
+    keys: dict[tuple, tuple] = {}
+    verdicts: dict[tuple, bool] = {}
+
     def key_of(th: dict) -> tuple:
-        score = end_to_end(items, with_thresholds(fitted[0], th), codebook, scorer, fitted)
-        return (score["events.precision"] >= floor, score["events.f1"], score["events.precision"]), score
+        name = tuple(sorted(th.items()))
+        if name not in keys:
+            score = end_to_end(items, with_thresholds(fitted[0], th), codebook, scorer, fitted)
+            keys[name] = (score["events.precision"] >= floor, score["events.f1"], score["events.precision"]), score
+        return keys[name]
 
     def allowed(th: dict) -> bool:
-        return _guard_holds(guard, th, codebook, scorer)
+        name = tuple(sorted(th.items()))
+        if name not in verdicts:
+            verdicts[name] = _guard_holds(guard, th, codebook, scorer)
+        return verdicts[name]
 
-    tried: dict[tuple, tuple] = {}
-    best_th, best = _search(GRID, dict(START), None, key_of, allowed, tried)
+    best_th, best = _search(GRID, dict(START), None, key_of, allowed)
     if best is None:
         raise TrainingError(f"no thresholds in the grid keep the guard's precision at {guard[1]}: "
                             "lower `seed_precision` or widen GRID")
-    starts = _best_allowed(tried, allowed, STARTS)
+    starts = _best_allowed(keys, allowed, STARTS)  # the grid's settings: none other is scored yet
     near = _nearest_allowed(warm, key_of, allowed) if warm is not None else None
     if near is not None:
         starts.append(near)
@@ -488,9 +497,9 @@ def _refine(best_th: dict, best: tuple, key_of, allowed) -> tuple[dict, tuple]:
     return best_th, best
 
 
-def _search(groups, best_th: dict, best, key_of, allowed, tried: dict | None = None) -> tuple[dict, tuple | None]:
+def _search(groups, best_th: dict, best, key_of, allowed) -> tuple[dict, tuple | None]:
     """One pass over `groups` (name -> values): each group's settings tried from the best so far, a setting
-    taken when its key beats the best and `allowed(thresholds)`; every key computed goes in `tried`."""
+    taken when its key beats the best and `allowed(thresholds)`."""
     for group in groups:
         names = sorted(group)
         start = dict(best_th)
@@ -499,8 +508,6 @@ def _search(groups, best_th: dict, best, key_of, allowed, tried: dict | None = N
             if th == best_th and best is not None:
                 continue
             key = key_of(th)
-            if tried is not None:
-                tried[tuple(sorted(th.items()))] = key
             if (best is None or key[0] > best[0]) and allowed(th):
                 best, best_th = key, th
     return best_th, best
