@@ -119,14 +119,28 @@ def test_model_event_takes_the_date_the_sentence_states(rules_only):
 
 def test_an_added_event_reads_the_modality_of_the_verb_over_its_noun(rules_only):
     """The trigger may be an event noun: "to hold talks" in a headline is a plan, "will hold talks" one too,
-    "held talks" a fact."""
+    "held talks" a fact. Planned talks are the commitment to meet (AGREE), as the rules code them."""
     models = hand_models({"w:talk": {"CONSULT": 8.0}})
-    for text, aux in (("Ghana and Togo to hold border talks", "future"),
-                      ("Ghana will hold border talks with Togo.", "future"),
-                      ("Ghana held border talks with Togo.", None)):
+    for text, plover_type, aux in (("Ghana and Togo to hold border talks", "AGREE", "future"),
+                                   ("Ghana will hold border talks with Togo.", "AGREE", "future"),
+                                   ("Ghana held border talks with Togo.", "CONSULT", None)):
         work = run_rules(rules_only, text)
         events = recode(work.parsed, work.extraction.mentions, work.document, [], rules_only.codebook, models)
-        assert [(e.type, e.trigger, e.aux) for e in events] == [("CONSULT", "talks", aux)], text
+        assert [(e.type, e.trigger, e.aux) for e in events] == [(plover_type, "talks", aux)], text
+
+
+def test_an_added_event_of_a_promised_or_refused_act_is_coded_as_the_commitment(rules_only):
+    """The codebook's commitment rule holds for the model's events as for the rules': a planned strike is a
+    THREATEN, a refused meeting a REJECT; the rule says which type the model proposed."""
+    cases = (("Chad will bomb rebel camps in Niger.", {"v:bomb": {"ASSAULT": 8.0}}, "THREATEN", "future"),
+             ("Chad bombed rebel camps in Niger.", {"v:bomb": {"ASSAULT": 8.0}}, "ASSAULT", None),
+             ("Peru refused to meet Chile.", {"v:meet": {"CONSULT": 8.0}}, "REJECT", None))
+    for text, weights, plover_type, aux in cases:
+        work = run_rules(rules_only, text)
+        [event] = recode(work.parsed, work.extraction.mentions, work.document, [], rules_only.codebook,
+                         hand_models(weights, keep=0.0))
+        assert (event.type, event.aux) == (plover_type, aux), text
+        assert event.rule.startswith("model:" + next(iter(next(iter(weights.values())))))
 
 
 def test_unsure_model_adds_nothing(rules_only):
@@ -231,6 +245,19 @@ def test_written_articles_are_read_with_their_gold_and_one_without_is_named(tmp_
     (folder / "gold" / "written-99-01.events.jsonl").write_text(json.dumps(event) + "\n")
     [(read, gold)] = written_rows(tmp_path)
     assert read["text"] == article["text"] and gold[0]["recipients"] == ["PER"]
+
+
+def test_a_sentence_is_a_positive_example_of_the_types_its_annotator_also_accepted(rules_only):
+    from dyad.learn.train import DEFAULTS, article_item, type_examples
+    article = {"id": "written-98-01", "published": "2024-05-02",
+               "text": "Chile turned down Peru's demand for talks. The weather was mild."}
+    event = {"type": "REJECT", "alt_types": ["ACCUSE"], "actors": ["CHL"], "recipients": ["PER"], "core": True,
+             "evidence": {"start": 0, "end": 42}}
+    item = article_item(rules_only, article, [event])
+    labels = {alt: type_examples([item], rules_only.codebook, {**DEFAULTS, "alt_types": alt})[1]
+              for alt in (True, False)}
+    assert labels[True] == [{"REJECT", "ACCUSE"}, set()]
+    assert labels[False] == [{"REJECT"}, set()]
 
 
 def test_an_acceptance_model_from_one_kind_of_label_is_the_rate_alone():

@@ -146,6 +146,17 @@ def held_over(tok: Token, cb: Codebook) -> bool:
                for c in tok.children)
 
 
+def committed_type(base: str, tok: Token, irrealis: str | None, negated_intent: bool, cb: Codebook) -> str:
+    """The type of an act of `base` as the predicate `tok` tells it: done, it is `base`; promised, planned or
+    possible, the commitment the codebook names (a planned meeting is AGREE, a planned strike THREATEN, one
+    promised on a condition THREATEN); refused, the refusal (REJECT of a meeting, AGREE of ruling out a strike)."""
+    if irrealis == "future" and not negated_intent and held_over(tok, cb):
+        return "THREATEN"
+    if negated_intent or irrealis:
+        return cb.commitment(base, negated_intent)
+    return base
+
+
 def awaited(noun: Token, cb: Codebook) -> bool:
     """"faces Israeli retaliation", "braces for an attack", "fears sanctions": expected, not yet done."""
     sufferer = undergoing_verb(noun, cb)

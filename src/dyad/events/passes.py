@@ -25,8 +25,8 @@ from .matching import (
     noun_is_verb_object,
 )
 from .modality import (
+    committed_type,
     condition_subjects,
-    held_over,
     in_reported_speech,
     is_question,
     predicate_modality,
@@ -109,10 +109,9 @@ def _apply_modality(frames: dict[int, Frame], cb: Codebook) -> None:
                 frame.type, frame.aux, frame.rule = "THREATEN", "hypothetical", f"{frame.rule}>threaten(not ruled out)"
             continue
         base = frame.type
-        if irrealis == "future" and not negated_intent and held_over(tok, cb):
-            frame.type, frame.aux = "THREATEN", irrealis
-        elif negated_intent or irrealis:
-            frame.type, frame.aux = cb.commitment(base, negated_intent), irrealis
+        frame.type = committed_type(base, tok, irrealis, negated_intent, cb)
+        if negated_intent or irrealis:
+            frame.aux = irrealis
         elif negated:
             frame.aux = "negation"
         if frame.type != base:

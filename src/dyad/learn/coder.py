@@ -23,7 +23,7 @@ from ..events import (
 )
 from ..events.arguments import MentionIndex
 from ..events.frames import keyword_contexts
-from ..events.modality import modality, predicate_modality
+from ..events.modality import committed_type, modality, predicate_modality
 from ..events.places import attribution_of, location_of
 from ..records import ActorRef, Document, Event, Mention
 from .features import (
@@ -205,7 +205,12 @@ def _with_parties(event: Event, view: Sentence, discourse: Discourse, models: Mo
 def _event(view: Sentence, plover_type: str, p: float, trigger: Token, actors: list[ActorRef],
            recipients: list[ActorRef], codebook, models: Models, document: Document, previous: Sentence | None,
            n: int) -> Event:
-    irrealis, negated, _ = (predicate_modality if _event_noun(trigger, codebook) else modality)(trigger, codebook)
+    irrealis, negated, negated_intent = (predicate_modality if _event_noun(trigger, codebook) else modality)(
+        trigger, codebook)
+    rule = f"model:{plover_type} p={p:.2f}"
+    committed = committed_type(plover_type, trigger, irrealis, negated_intent, codebook)  # as the rules read it
+    if committed != plover_type:
+        plover_type, rule = committed, f"{rule}>{committed.lower()}({irrealis or 'negated'})"
     date_value, precision, date_text = _when(view, trigger, irrealis, document, previous)
     aux = irrealis or ("negation" if negated else None)
     if aux is None and older_than(date_value, document.published, HISTORICAL_AFTER_DAYS):
@@ -220,7 +225,7 @@ def _event(view: Sentence, plover_type: str, p: float, trigger: Token, actors: l
         actors=actors, recipients=recipients, date=date_value, date_text=date_text,
         location=location_of(trigger, view.span), aux=aux, attribution=attribution_of(view.span, index),
         evidence={"text": view.span.text, "start": view.start, "end": view.end},
-        score=codebook.score(plover_type), confidence=round(p, 2), rule=f"model:{plover_type} p={p:.2f}",
+        score=codebook.score(plover_type), confidence=round(p, 2), rule=rule,
         date_precision=precision, symmetric=symmetric, trigger=trigger.text,
     )
 

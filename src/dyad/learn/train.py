@@ -42,7 +42,7 @@ FORBIDDEN = ("heldout", "plover_gsr")  # measurement sets: never read for traini
 # written_weight 0: the articles written for training are not read (with them, under the seed guard, the
 # tuning F1 fell from 0.372 to 0.325; src/dyad/learn/README.md)
 DEFAULTS = {"seed": 20261126, "C_types": 10.0, "C_roles": 1.0, "C_accept": 1.0, "C_context": 1.0,
-            "sentence_weight": 0.3, "written_weight": 0.0, "min_count": 2,
+            "sentence_weight": 0.3, "written_weight": 0.0, "min_count": 2, "alt_types": True,
             "folds": 4, "min_precision": 0.5, "seed_precision": 0.70, "context_bar": CONTEXT_BAR}
 MIN_CONTEXT_EVENTS = 5  # a context annotated on fewer training events gets no scorer
 PRUNE_BELOW = 0.02  # weights this small move a probability by a few hundredths at most (the guard checks pruned models)
@@ -259,9 +259,15 @@ def type_examples(items: list[Item], codebook, settings: dict):
         w = {"realnews": 1.0, "written": settings["written_weight"]}.get(item.source, settings["sentence_weight"])
         for view, gold in zip(item.views, item.gold):
             feats.append(sentence_features(view, codebook))
-            labels.append({g.type for g in gold if g.type})
+            labels.append(_labels(gold, settings["alt_types"]))
             weights.append(w)
     return feats, labels, np.asarray(weights)
+
+
+def _labels(gold: list[GoldEvent], alt_types: bool) -> set[str]:
+    """The types a sentence is an example of: its events' types and, with `alt_types`, the other types their
+    annotator also accepted (the scorer matches those too; REJECT or ACCUSE, SUPPORT or AID)."""
+    return {t for g in gold if g.type for t in (g.type, *(g.row.get("alt_types", []) if alt_types else ()))}
 
 
 def fit_type_model(items: list[Item], codebook, settings: dict) -> LinearModel:
