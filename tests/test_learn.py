@@ -143,6 +143,18 @@ def test_an_added_event_of_a_promised_or_refused_act_is_coded_as_the_commitment(
         assert event.rule.startswith("model:" + next(iter(next(iter(weights.values())))))
 
 
+def test_words_that_judge_conduct_are_type_features_with_how_the_sentence_carries_them(rules_only):
+    """Criticism without an accusing verb: the codebook's judgement words, said, quoted or plain."""
+    def judged(text):
+        work = run_rules(rules_only, text)
+        views = sentences_of(work.parsed, work.extraction.mentions, work.extraction.events)
+        return {f for v in views for f in sentence_features(v, rules_only.codebook) if f.startswith("judge")}
+    assert judged("Bolivia's foreign minister said the blockade was reckless.") == {"judge", "judge:reported"}
+    assert judged('Fiji said the raid was "a betrayal of the region".') == {"judge", "judge:reported", "judge:quoted"}
+    assert judged("The border closure was a costly mistake for Nepal.") == {"judge", "judge:plain"}
+    assert judged("Nepal reopened the border crossing on Monday.") == set()
+
+
 def test_unsure_model_adds_nothing(rules_only):
     work = run_rules(rules_only, "Ghana berated Togo over the border dispute.")
     models = hand_models({"v:berate": {"ACCUSE": 3.0}})  # p = sigmoid(-1) < 0.5

@@ -121,6 +121,7 @@ class CodebookFile(Strict):
     contexts: dict[str, Words] = {}
     actor_nouns: dict[Sector, Words] = {}
     nominalisations: dict[str, str] = {}
+    judgement_words: Words = []
 
 
 class UserCodebookFile(CodebookFile):

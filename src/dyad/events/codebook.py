@@ -95,6 +95,7 @@ class Codebook:
     cooperative_types: frozenset[str]
     hostile_types: frozenset[str]
     actor_nouns: dict[str, str] = field(default_factory=dict)  # noun -> sector
+    judgement_words: frozenset[str] = frozenset()  # words that condemn conduct (learned coder's features)
     entries: dict[str, Entry] = field(default_factory=dict)
 
     def score(self, plover_type: str) -> float:
@@ -199,5 +200,6 @@ def load_codebook(extra: str | None = None) -> Codebook:
         cooperative_types=frozenset(raw.get("cooperative_types", [])),
         hostile_types=frozenset(raw.get("hostile_types", [])),
         actor_nouns={noun: sector for sector, nouns in raw.get("actor_nouns", {}).items() for noun in nouns},
+        judgement_words=frozenset(raw.get("judgement_words", [])),
         entries={e.id: e for e in verbs + nouns},
     )

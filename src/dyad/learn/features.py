@@ -12,6 +12,7 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
+from ..actors.reader import QUOTE_CHARS
 from ..events.frames import keyword_contexts
 from ..records import ActorRef, Event, Mention
 
@@ -108,13 +109,26 @@ def sentence_features(view: Sentence, codebook) -> list[str]:
             feats.append(f"md:{_lemma(tok)}")
         if tok.dep_ == "neg":
             feats.append("neg")
-    if any(_lemma(t) in codebook.reporting_verbs for t in sent):
+    reported = any(_lemma(t) in codebook.reporting_verbs for t in sent)
+    if reported:
         feats.append("reported")
+    feats += _judgement_features(sent, codebook, reported)
     feats += [f"rule:{e.type}" for e in view.rules] or ["rule:none"]
     n = len(view.codes())
     feats.append(f"ncodes:{min(n, 3)}")
     feats += sorted({f"kind:{p.mention.actor.kind}" for p in view.placed})
     return sorted(set(feats))
+
+
+def _judgement_features(sent: Span, codebook, reported: bool) -> list[str]:
+    """Criticism with no accusing verb ("called the strikes reckless"): whether the sentence holds a word of the
+    codebook's `judgement_words`, and whether it reports speech or quotes someone."""
+    if not any(_lemma(t) in codebook.judgement_words or t.lower_ in codebook.judgement_words for t in sent):
+        return []
+    feats = ["judge", "judge:reported" if reported else "judge:plain"]
+    if any(t.text in QUOTE_CHARS for t in sent):
+        feats.append("judge:quoted")
+    return feats
 
 
 def context_features(view: Sentence, plover_type: str, codebook) -> list[str]:
