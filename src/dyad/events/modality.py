@@ -157,6 +157,11 @@ def committed_type(base: str, tok: Token, irrealis: str | None, negated_intent: 
     return base
 
 
+def commitment_rule(rule: str, committed: str, irrealis: str | None) -> str:
+    """The rule trail of an act read as a commitment: "consult.meet>agree(future)", "consult.meet>reject(negated)"."""
+    return f"{rule}>{committed.lower()}({irrealis or 'negated'})"
+
+
 def awaited(noun: Token, cb: Codebook) -> bool:
     """"faces Israeli retaliation", "braces for an attack", "fears sanctions": expected, not yet done."""
     sufferer = undergoing_verb(noun, cb)

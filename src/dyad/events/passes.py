@@ -25,6 +25,7 @@ from .matching import (
     noun_is_verb_object,
 )
 from .modality import (
+    commitment_rule,
     committed_type,
     condition_subjects,
     in_reported_speech,
@@ -115,7 +116,7 @@ def _apply_modality(frames: dict[int, Frame], cb: Codebook) -> None:
         elif negated:
             frame.aux = "negation"
         if frame.type != base:
-            frame.rule = f"{frame.rule}>{frame.type.lower()}({frame.aux or 'negated'})"
+            frame.rule = commitment_rule(frame.rule, frame.type, irrealis)
 
 
 def headline_frame(sent: Span, index: MentionIndex, cb: Codebook) -> dict[int, Frame]:

@@ -23,7 +23,7 @@ from ..events import (
 )
 from ..events.arguments import MentionIndex
 from ..events.frames import keyword_contexts
-from ..events.modality import committed_type, modality, predicate_modality
+from ..events.modality import commitment_rule, committed_type, modality, predicate_modality
 from ..events.places import attribution_of, location_of
 from ..records import ActorRef, Document, Event, Mention
 from .features import (
@@ -210,7 +210,7 @@ def _event(view: Sentence, plover_type: str, p: float, trigger: Token, actors: l
     rule = f"model:{plover_type} p={p:.2f}"
     committed = committed_type(plover_type, trigger, irrealis, negated_intent, codebook)  # as the rules read it
     if committed != plover_type:
-        plover_type, rule = committed, f"{rule}>{committed.lower()}({irrealis or 'negated'})"
+        plover_type, rule = committed, commitment_rule(rule, committed, irrealis)
     date_value, precision, date_text = _when(view, trigger, irrealis, document, previous)
     aux = irrealis or ("negation" if negated else None)
     if aux is None and older_than(date_value, document.published, HISTORICAL_AFTER_DAYS):
