@@ -325,6 +325,19 @@ def test_the_warm_start_is_the_searched_thresholds_of_the_model_in_use(tmp_path,
     assert _thresholds_in_use() is None, "a broken file gives no warm start and does not stop training"
 
 
+def test_a_model_file_that_predates_a_threshold_still_gives_a_warm_start_with_that_threshold_off(tmp_path,
+                                                                                                  monkeypatch):
+    from dyad.learn.model import model_path
+    from dyad.learn.train import START, _thresholds_in_use
+    raw = json.loads(model_path().read_text(encoding="utf-8"))
+    del raw["thresholds"]["accept"]  # as if the file were written before the acceptance bar was searched
+    (tmp_path / "older.json").write_text(json.dumps(raw), encoding="utf-8")
+    monkeypatch.setenv("DYAD_CODER_MODEL", str(tmp_path / "older.json"))
+    warm = _thresholds_in_use()
+    assert warm is not None and warm["accept"] == START["accept"] == 0.0
+    assert warm["add"] == raw["thresholds"]["add"] and isinstance(warm["max_new"], int)
+
+
 def test_a_warm_start_the_guard_refuses_gives_way_to_its_best_allowed_step(monkeypatch):
     from dyad.learn import train as T
     monkeypatch.setattr(T, "FINE", ({"add": (0.5, 0.6, 0.7, 0.8)}, {"accept": (0.3, 0.4)}))

@@ -667,9 +667,10 @@ def _thresholds_in_use() -> dict | None:
         models = load_models()
     except ModelFileError:
         return None
-    if models is None or not set(START) <= set(models.thresholds):
+    if models is None:
         return None
-    return {name: type(START[name])(models.thresholds[name]) for name in START}  # max_new stays an integer
+    # a threshold the file predates starts at START's value, which leaves it off; max_new stays an integer
+    return {name: type(START[name])(models.thresholds.get(name, START[name])) for name in START}
 
 
 def train(out: Path, settings: dict | None = None, compare: bool = True, final: bool = True,
