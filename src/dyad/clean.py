@@ -122,7 +122,7 @@ def is_caption(line: str, next_line: str | None, rules: Rules) -> bool:
         return True
     if next_line is not None and is_credit(next_line, rules):
         return True
-    if len(line.split()) > CAPTION_MAX_WORDS or any(q in line for q in "\"“”"):
+    if len(line.split()) > CAPTION_MAX_WORDS or any(q in line for q in lexicon.QUOTE_CHARS):
         return False
     if any(p.search(line) for p in rules.caption_markers):
         return True

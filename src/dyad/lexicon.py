@@ -10,6 +10,8 @@ from typing import Any
 from .datafiles import read_data
 from .schemas import LexiconFile
 
+QUOTE_CHARS = '"“”'  # the marks that open or close a quotation in news text
+
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, Any]:

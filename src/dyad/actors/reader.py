@@ -25,9 +25,6 @@ NAME_SLOT_LABELS = {"", "PERSON", "ORG", "NORP", "GPE", "FAC", "LOC"}
 JOINERS = lexicon.words("joiners")
 
 
-QUOTE_CHARS = '"“”'
-
-
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 
 

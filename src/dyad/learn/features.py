@@ -12,8 +12,8 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
-from ..actors.reader import QUOTE_CHARS
 from ..events.frames import keyword_contexts
+from ..lexicon import QUOTE_CHARS
 from ..records import ActorRef, Event, Mention
 
 WORD_POS = {"VERB", "NOUN", "ADJ", "ADV", "ADP", "PART", "PROPN", "AUX"}

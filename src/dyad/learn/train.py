@@ -669,7 +669,7 @@ def _thresholds_in_use() -> dict | None:
         return None
     if models is None:
         return None
-    # a threshold the file predates starts at START's value, which leaves it off; max_new stays an integer
+    # a threshold the file predates starts where the grid starts (START: `accept` 0.0 is off); max_new stays an integer
     return {name: type(START[name])(models.thresholds.get(name, START[name])) for name in START}
 
 
