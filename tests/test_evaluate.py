@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,19 @@ def test_actor_and_recipient_accuracy_any_and_all():
     assert summary["recipient_any_scored"] == 2
     assert summary["recipient_any_accuracy"] == 1.0
     assert summary["recipient_all_accuracy"] == 0.5
+
+
+def test_mode_accuracy_reads_both_sides_as_plover_names_and_only_where_the_type_is_right():
+    rows = [{**gold("1", "a", "ASSAULT"), "mode": "airstrike"},  # the annotators' name for heavy-weapons
+            {**gold("2", "b", "PROTEST"), "mode": "demo-org"},
+            {**gold("3", "c", "COERCE"), "mode": "arrest"},
+            gold("4", "d", "ASSAULT")]
+    preds = {"a": [replace(event("ASSAULT"), mode="heavy-weapons")],
+             "b": [replace(event("PROTEST"), mode="riot")],
+             "c": [replace(event("ASSAULT"), mode="arrest")],  # wrong type: its mode is not scored
+             "d": [replace(event("ASSAULT"), mode="firearms")]}  # no gold mode: not scored
+    summary = evaluate(rows, fake(preds)).summary()
+    assert (summary["mode_accuracy"], summary["mode_scored"]) == (0.5, 2)
 
 
 def test_symmetric_event_counts_recipients_as_actors():

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from dyad.learn.coder import recode
-from dyad.learn.features import sentence_features, sentences_of
+from dyad.learn.features import sentence_features, sentences_of, word_features
 from dyad.learn.model import (
     ROLE_CLASSES,
     LinearModel,
@@ -108,6 +108,37 @@ def test_a_rule_event_keeps_its_entrys_contexts_and_takes_the_context_models_for
     models.contexts = None  # without a context model the codebook's words stay
     [event] = recode(work.parsed, work.extraction.mentions, work.document, [rule], rules_only.codebook, models)
     assert event.context == ["economic", "military"]
+
+
+def test_an_added_event_takes_the_mode_of_the_entry_that_fits_else_the_one_its_sentence_shows(rules_only):
+    """"used chemical weapons" is not the entry for using people as shields (mode abduct); the sentence's
+    cue (plover.yaml) names the mode. "used civilians as shields" is that entry."""
+    models = hand_models({"v:use": {"ASSAULT": 8.0}}, keep=0.0)
+    for text, mode in (("Sudan used chemical weapons against Chadian rebels.", "unconventional"),
+                       ("Sudan used Chadian civilians as human shields.", "abduct")):
+        work = run_rules(rules_only, text)
+        [event] = recode(work.parsed, work.extraction.mentions, work.document, [], rules_only.codebook, models)
+        assert (event.type, event.trigger, event.mode) == ("ASSAULT", "used", mode), text
+
+
+def test_a_verbs_codebook_types_are_its_own_senses_not_the_idioms_it_appears_in(rules_only):
+    """"give" can mean AID; that "give the cold shoulder" is a rejection belongs to the phrase (codebook
+    `idioms`), which the rules code, not to the word the type model reads."""
+    work = run_rules(rules_only, "Greece gave Turkey the cold shoulder at the summit.")
+    [gave] = [t for part in work.parsed for t in part.doc if t.lower_ == "gave"]
+    features = word_features(gave, rules_only.codebook)
+    assert "cbv:AID" in features and "cbv:REJECT" not in features
+    assert [e.type for e in work.extraction.events] == ["REJECT"]
+
+
+def test_no_event_is_added_for_declining_to_comment(rules_only):
+    """The rules stage codes no event for "refused to comment" (`no_event_complements`); nor may the model."""
+    models = hand_models({"v:refuse": {"REJECT": 8.0}}, keep=0.0)
+    for text, found in (("Peru refused to comment on the Chilean request.", []),
+                        ("Peru refused to sign the Chilean request.", ["REJECT"])):
+        work = run_rules(rules_only, text)
+        events = recode(work.parsed, work.extraction.mentions, work.document, [], rules_only.codebook, models)
+        assert [e.type for e in events] == found, text
 
 
 def test_model_event_takes_the_date_the_sentence_states(rules_only):

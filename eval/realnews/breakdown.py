@@ -22,6 +22,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import score  # noqa: E402  (this folder's scorer: same corpus, same gold)
 
+from dyad.plover import plover_mode  # noqa: E402
+
 
 def overlaps(pred: dict, gold: dict) -> bool:
     """Whether a prediction's evidence sentence holds the gold evidence (same document)."""
@@ -61,7 +63,8 @@ def breakdown(workdir: Path) -> dict:
 
 def label_agreement(matched) -> dict[str, Counter]:
     """On the matched events, by where the event comes from (codebook rule or model): context labels shared,
-    predicted and in the gold (micro precision and recall), and modes equal, given, and in the gold."""
+    predicted and in the gold (micro precision and recall), and modes (as PLOVER names) equal, given, in the
+    gold, and both given."""
     out: dict[str, Counter] = {}
     for g, p in matched:
         row = out.setdefault("model" if str(p.get("rule") or "").startswith("model:") else "rule", Counter())
@@ -70,9 +73,12 @@ def label_agreement(matched) -> dict[str, Counter]:
         row["context shared"] += len(predicted & wanted)
         row["context predicted"] += len(predicted)
         row["context gold"] += len(wanted)
-        row["mode equal"] += bool(g.get("mode")) and p.get("mode") == g.get("mode")
-        row["mode given"] += bool(p.get("mode"))
-        row["mode gold"] += bool(g.get("mode"))
+        wanted_mode = plover_mode(g["type"], g.get("mode"))  # the annotators' "airstrike" is heavy-weapons
+        given_mode = plover_mode(p["type"], p.get("mode"))
+        row["mode equal"] += bool(wanted_mode) and given_mode == wanted_mode
+        row["mode given"] += bool(given_mode)
+        row["mode gold"] += bool(wanted_mode)
+        row["mode both"] += bool(wanted_mode and given_mode)
     return out
 
 
@@ -100,12 +106,18 @@ def main(argv: list[str] | None = None) -> int:
     print("\nmissed core events:")
     for kind, n in result["misses"].most_common():
         print(f"  {n:>4}  {kind}")
-    print("\nmode and context of the matched events (precision / recall against the gold's labels):")
+    print("\nmode and context of the matched events (precision / recall against the gold's labels; for modes also"
+          " the share right where both name one: the annotators name a mode only where the text makes it plain):")
     for origin, row in sorted(result["labels"].items()):
         shared = row["context shared"]
         context = f"{ratio(shared, row['context predicted'])} / {ratio(shared, row['context gold'])}"
         mode = f"{ratio(row['mode equal'], row['mode given'])} / {ratio(row['mode equal'], row['mode gold'])}"
-        print(f"  {origin:<6} {row['events']:>4} events  context {context}  mode {mode}")
+        both = f"{ratio(row['mode equal'], row['mode both'])} of {row['mode both']}"
+        print(f"  {origin:<6} {row['events']:>4} events  context {context}  mode {mode}, right where both {both}")
+    total = sum(result["labels"].values(), Counter())
+    print(f"  all    {total['events']:>4} events  mode recall {ratio(total['mode equal'], total['mode gold'])} "
+          f"({total['mode equal']} of {total['mode gold']}), right where both name one "
+          f"{ratio(total['mode equal'], total['mode both'])} of {total['mode both']}")
     return 0
 
 

@@ -11,7 +11,10 @@ Measures:
   in the gold or the predictions;
 - actor-code accuracy: over gold records with at least one actor code, the share whose chosen prediction has
   ANY gold actor code among its actors ("all" variant: every gold actor code found);
-- recipient-code accuracy: the same for recipients, over records with gold recipients only.
+- recipient-code accuracy: the same for recipients, over records with gold recipients only;
+- mode accuracy: over records whose gold names a mode and whose type is right, the share whose chosen
+  prediction has that mode, both read as PLOVER names (``plover_mode``: the gold standard's "demo-org" is
+  PLOVER's demo).
 For a symmetric predicted event ("Russia and Iran signed ...") actors and recipients count together.
 Codes are compared after the equivalences in ``data/eval_codes.yaml`` (CAMEO-era aliases, class codes).
 """
@@ -26,6 +29,7 @@ from typing import Any, Callable
 
 from .datafiles import read_data
 from .plover import TYPES as PLOVER_TYPES
+from .plover import plover_mode
 from .records import ActorRef, Document, Event
 from .schemas import EvalCodesFile
 
@@ -158,11 +162,20 @@ class RecordResult:
     actor_all: bool | None = None
     recipient_any: bool | None = None
     recipient_all: bool | None = None
+    gold_mode: str | None = None  # PLOVER names
+    predicted_mode: str | None = None
     error: str | None = None  # the predict function failed on this sentence
 
     @property
     def type_correct(self) -> bool:
         return self.predicted_type == self.gold_type
+
+    @property
+    def mode_correct(self) -> bool | None:
+        """None when there is no mode to check: the gold names none, or the type is wrong."""
+        if not self.gold_mode or not self.type_correct:
+            return None
+        return self.predicted_mode == self.gold_mode
 
     @property
     def wrong(self) -> bool:
@@ -175,12 +188,13 @@ def score_record(row: dict[str, Any], events: list[Event], table: CodeTable, err
         id=str(row.get("id", "")), text=row["text"], gold_type=str(row["type"]).upper(),
         predicted_type=event.type.upper() if event else NONE,
         gold_actors=gold_codes(row.get("actors")), gold_recipients=gold_codes(row.get("recipients")),
-        events_found=len(events), error=error,
+        events_found=len(events), error=error, gold_mode=plover_mode(str(row["type"]).upper(), row.get("mode")),
     )
     if event:
         result.predicted_actors = [a.code for a in event.actors]
         result.predicted_recipients = [a.code for a in event.recipients]
         result.rule = event.rule
+        result.predicted_mode = plover_mode(event.type, event.mode)
     actors, recipients = predicted_sides(event) if event else ([], [])
     result.actor_any, result.actor_all = _side_match(result.gold_actors, actors, table)
     result.recipient_any, result.recipient_all = _side_match(result.gold_recipients, recipients, table)
@@ -205,6 +219,11 @@ class TypeScore:
     precision: float
     recall: float
     f1: float
+
+
+# a RecordResult flag -> the name its accuracy goes by in the summary
+SCORED_FLAGS = {"actor_any": "actor_any", "actor_all": "actor_all", "recipient_any": "recipient_any",
+                "recipient_all": "recipient_all", "mode_correct": "mode"}
 
 
 @dataclass
@@ -240,10 +259,10 @@ class Report:
             "type_accuracy": round(self.type_accuracy, 3),
             "macro_f1": round(self.macro_f1, 3),
         }
-        for flag in ("actor_any", "actor_all", "recipient_any", "recipient_all"):
+        for flag, name in SCORED_FLAGS.items():
             value, scored = self.side_accuracy(flag)
-            out[f"{flag}_accuracy"] = None if value is None else round(value, 3)
-            out[f"{flag}_scored"] = scored
+            out[f"{name}_accuracy"] = None if value is None else round(value, 3)
+            out[f"{name}_scored"] = scored
         return out
 
     def to_dict(self, with_records: bool = False) -> dict[str, Any]:

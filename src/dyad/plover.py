@@ -1,7 +1,8 @@
-"""The PLOVER vocabulary: the 16 event types, their conflict–cooperation scores and families.
+"""The PLOVER vocabulary: the 16 event types, their conflict–cooperation scores and families, and their modes.
 
-In: ``data/plover.yaml``. Out: `TYPES` (names in PLOVER's order), `score(type)`, `family(type)`. Every stage
-that needs the list of types reads it here.
+In: ``data/plover.yaml``. Out: `TYPES` (names in PLOVER's order), `score(type)`, `family(type)`, `modes(type)`
+(mode name -> cue lemmas, in precedence order) and `plover_mode(type, name)` (the PLOVER name of a mode written
+another way). Every stage that needs the list of types or modes reads it here.
 """
 from __future__ import annotations
 
@@ -12,8 +13,12 @@ from .schemas import PloverFile
 
 
 @lru_cache(maxsize=1)
+def _plover_file() -> dict:
+    return read_data("plover.yaml", PloverFile)
+
+
 def types_table() -> dict[str, dict]:
-    return read_data("plover.yaml", PloverFile)["types"]
+    return _plover_file()["types"]
 
 
 TYPES: tuple[str, ...] = tuple(types_table())
@@ -25,3 +30,20 @@ def score(plover_type: str) -> float:
 
 def family(plover_type: str) -> str | None:
     return types_table().get(plover_type, {}).get("family")
+
+
+def modes(plover_type: str) -> dict[str, list[str]]:
+    """The type's PLOVER modes, each with the cue lemmas that show it, in the file's order (its precedence)."""
+    table = _plover_file().get("modes", {}).get(plover_type, {})
+    return {name: list(spec.get("cues", [])) for name, spec in table.items()}
+
+
+def plover_mode(plover_type: str | None, name: str | None) -> str | None:
+    """The PLOVER name of a mode that may be written another way ("airstrike" for an ASSAULT is
+    heavy-weapons); a name the file does not know is returned as it is."""
+    if not name or not plover_type:
+        return name
+    table = _plover_file().get("modes", {}).get(plover_type, {})
+    if name in table:
+        return name
+    return next((mode for mode, spec in table.items() if name in spec.get("also", [])), name)

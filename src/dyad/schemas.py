@@ -45,8 +45,22 @@ class TypeSpec(Strict):
     family: Literal["verbal-coop", "material-coop", "verbal-conflict", "material-conflict"]
 
 
+class ModeSpec(Strict):
+    """One PLOVER mode of a type: the words that show it and the other names it goes by."""
+    cues: Words = []
+    also: Words = []
+
+
 class PloverFile(Strict):
     types: dict[Code, TypeSpec]
+    modes: dict[Code, dict[str, ModeSpec]] = {}
+
+    @model_validator(mode="after")
+    def _modes_of_known_types(self):
+        unknown = sorted(set(self.modes) - set(self.types))
+        if unknown:
+            raise ValueError(f"modes are given for types that are not in `types`: {', '.join(unknown)}")
+        return self
 
 
 # --- codebook.yaml (and DYAD_CODEBOOK) ------------------------------------------------------------------------
@@ -71,6 +85,7 @@ class EntrySpec(Strict):
     needs_partner: bool = False
     no_result: bool = False
     requires_word: OneOrMany = []
+    unless_word: OneOrMany = []
     alone_type: Optional[PloverType] = None
     subjects: list[Sector] = []
     subject_nouns: OneOrMany = []
@@ -109,6 +124,15 @@ class ModalitySpec(Strict):
 Side = Literal["cooperative", "hostile"]
 
 
+class FigurativeSpec(Strict):
+    """A figure of speech made of an event verb that reports no act ("stabbed Turkey in the back"): when it
+    fits, the verb's literal entries are not tried."""
+    id: str
+    lemma: OneOrMany
+    objects: OneOrMany = []
+    requires_word: OneOrMany = []
+
+
 class CodebookFile(Strict):
     irrealis: dict[Side, PloverType] = {}
     negated_intent: dict[Side, PloverType] = {}
@@ -116,6 +140,8 @@ class CodebookFile(Strict):
     hostile_types: list[PloverType] = []
     verbs: list[EntrySpec] = []
     nouns: list[EntrySpec] = []
+    idioms: list[EntrySpec] = []
+    figurative: list[FigurativeSpec] = []
     light_verbs: Words = []
     modality: Optional[ModalitySpec] = None
     contexts: dict[str, Words] = {}
@@ -260,8 +286,8 @@ class PeopleFile(RootModel[list[PersonSpec]]):
     """people.yaml, officeholders.yaml: a list of people with dated offices."""
 
 
-class PlacesFile(RootModel[dict[str, Code]]):
-    """places.yaml: a place name -> the state it lies in."""
+class PlacesFile(RootModel[dict[str, Optional[Code]]]):
+    """places.yaml: a place name -> the state it lies in; null: the name is no place that stands for a state."""
 
 
 # --- quotes.yaml, facts.yaml, dates.yaml, boilerplate.yaml, stories.yaml, eval_codes.yaml ----------------------

@@ -33,3 +33,10 @@ def test_a_city_outranks_a_province_of_the_same_name():
 
 def test_unknown_name(gazetteer):
     assert gazetteer.resolve("Qwertyville") is None
+
+
+def test_a_name_listed_with_no_state_is_no_place(gazetteer):
+    """places.yaml's `Gulf: null`: in the news "the Gulf" is the Persian Gulf, not a province of Papua New
+    Guinea; the province's full name still resolves."""
+    assert gazetteer.resolve("Gulf") is None
+    assert gazetteer.resolve("Gulf Province").country == "PNG"

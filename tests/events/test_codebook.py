@@ -39,6 +39,14 @@ def test_a_user_file_adds_entries(tmp_path, monkeypatch):
     assert book.verb_entries("sign"), "the packaged entries are still there"
 
 
+def test_a_user_file_adds_figures_of_speech_that_report_no_act(tmp_path):
+    extra = tmp_path / "mine.yaml"
+    extra.write_text("figurative:\n  - {id: mine.bomb-show, lemma: bomb, requires_word: box}\n", encoding="utf-8")
+    book = load_codebook(str(extra))
+    assert [e.id for e in book.figurative["bomb"]] == ["mine.bomb-show"]
+    assert "stab" in book.figurative, "the packaged figures are still there"
+
+
 def test_an_unknown_type_is_refused_with_the_entry_named(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("verbs:\n  - {id: mine.bad, lemma: frobnicate, type: BEFRIEND}\n", encoding="utf-8")

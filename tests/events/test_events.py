@@ -28,6 +28,11 @@ def codes(refs):
     return sorted(r.code for r in refs if r.code)
 
 
+def parties(event):
+    """(actor codes, recipient codes) of an event."""
+    return codes(event.actors), codes(event.recipients)
+
+
 def test_signing_is_support_and_compound_actors_make_one_event(code):
     events = code("Chile and Peru signed a fisheries treaty in Lima on Monday.")
     event = only(events, "SUPPORT")
@@ -112,7 +117,7 @@ def test_denial_is_reject_and_the_denied_act_is_not_reported(code):
 ])
 def test_directed_events(code, text, plover_type, actor, recipient):
     event = only(code(text), plover_type)
-    assert codes(event.actors) == [actor] and codes(event.recipients) == [recipient]
+    assert parties(event) == ([actor], [recipient])
     assert event.evidence["text"] == text and event.evidence["start"] == 0 and event.evidence["end"] == len(text)
 
 
@@ -339,3 +344,61 @@ def test_attribution_names_outlets_not_seats_of_power(pipeline, text, attributio
 
     events = pipeline.extract(Document(id="t", text=text, published="2024-01-01")).events
     assert events and {e.attribution for e in events} == {attribution}
+
+
+@pytest.mark.parametrize("text, plover_type, mode", [
+    ("Ethiopian warplanes struck rebel positions in Tigray on Monday.", "ASSAULT", "heavy-weapons"),
+    ("Azerbaijani artillery shelled Armenian villages near the border.", "ASSAULT", "heavy-weapons"),
+    ("Al-Shabaab attacked a Somali army base with a car bomb in Mogadishu.", "ASSAULT", "explosives"),
+    ("Gunmen shot dead two Nigerian police officers in Kaduna.", "ASSAULT", "firearms"),
+    ("Myanmar's junta detained three Thai journalists in Yangon.", "COERCE", "arrest"),
+    ("Armenia imposed a blockade on the road into Nakhchivan.", "COERCE", "restrict"),
+])
+def test_an_entry_without_a_mode_takes_the_mode_its_sentence_shows(code, text, plover_type, mode):
+    assert only(code(text), plover_type).mode == mode
+
+
+def test_the_first_mode_whose_cue_the_sentence_holds_wins(code):
+    """A suicide car bomb is a suicide attack before it is explosives (the modes' order in plover.yaml)."""
+    event = only(code("Boko Haram attacked a Nigerian army base with a suicide car bomb in Maiduguri."), "ASSAULT")
+    assert event.mode == "suicide-attack"
+
+
+def test_strikes_on_a_chemical_weapons_site_are_air_strikes(code):
+    event = only(code("French jets struck a Libyan chemical weapons depot on Monday."), "ASSAULT")
+    assert event.mode == "heavy-weapons"
+
+
+def test_no_cue_no_mode(code):
+    assert only(code("Colombian forces attacked a Venezuelan border post on Monday."), "ASSAULT").mode is None
+
+
+IDIOMS = [  # (sentence, what it means, who, to whom)
+    ("Kenya hit back at Uganda's remarks about the border on Tuesday.", "ACCUSE", "KEN", "UGA"),
+    ("Peru fired back at Chile over the fishing dispute.", "ACCUSE", "PER", "CHL"),
+    ("Bolivia took a swipe at Brazil during the summit.", "ACCUSE", "BOL", "BRA"),
+    ("Poland scuppered Hungary's proposal on migrant quotas.", "REJECT", "POL", "HUN"),
+    ("Greece gave Turkey the cold shoulder at the summit.", "REJECT", "GRC", "TUR"),
+    ("Austria slammed the door on Albania's membership bid.", "REJECT", "AUT", "ALB"),
+    ("Norway gave the green light to Estonia's request.", "SUPPORT", "NOR", "EST"),
+    ("Vietnam rattled its sabres at China over the reef.", "THREATEN", "VNM", "CHN"),
+]
+
+
+@pytest.mark.parametrize("case", IDIOMS, ids=[c[0][:30] for c in IDIOMS])
+def test_an_idiom_is_coded_by_what_it_means(code, case):
+    text, meaning, actor, recipient = case
+    event = only(code(text), meaning)
+    assert event.rule.startswith("idiom.") and parties(event) == ([actor], [recipient])
+
+
+def test_a_military_riposte_stays_an_assault(code):
+    assert only(code("Armenia hit back at Azerbaijan with artillery on Sunday."), "ASSAULT")
+
+
+@pytest.mark.parametrize("text", [
+    "Zambia said Malawi had stabbed it in the back over the copper deal.",
+    "Ghana's cocoa exports hit a record high in May.",
+])
+def test_a_figure_of_speech_made_of_an_event_verb_reports_no_act(code, text):
+    assert not [e for e in code(text) if e.type in ("ASSAULT", "ACCUSE")], text

@@ -107,15 +107,15 @@ def _region_places() -> list[Place]:
     return places
 
 
-def _listed_places() -> list[Place]:
-    rows = read_data("actors/places.yaml", PlacesFile) or {}
-    return [Place(name, code, REGION_POPULATION, "listed") for name, code in rows.items() if code]
+def _listed_rows() -> dict[str, str | None]:
+    return read_data("actors/places.yaml", PlacesFile) or {}
 
 
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    """The packaged gazetteer (built once per process, about a third of a second)."""
-    listed = _listed_places()
-    listed_names = {p.name for p in listed}
-    rest = [p for p in _city_places() + _region_places() if p.name not in listed_names]
+    """The packaged gazetteer (built once per process, about a third of a second). A name places.yaml lists
+    replaces the packages' places of that name; listed with no state, it is no place at all ("Gulf")."""
+    rows = _listed_rows()
+    listed = [Place(name, code, REGION_POPULATION, "listed") for name, code in rows.items() if code]
+    rest = [p for p in _city_places() + _region_places() if p.name not in rows]
     return Gazetteer(listed + rest)

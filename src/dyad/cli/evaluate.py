@@ -14,6 +14,7 @@ from rich.table import Table
 from ..evaluate import (
     NONE,
     PLOVER_TYPES,
+    SCORED_FLAGS,
     GoldError,
     Report,
     evaluate,
@@ -30,7 +31,7 @@ def eval_command(
     errors: Path | None = typer.Option(None, "--errors", help="Write each wrongly coded record (JSONL) here."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="Score only the first N sentences."),
 ) -> None:
-    """Code each gold sentence with the pipeline and compare type, actors and recipients."""
+    """Code each gold sentence with the pipeline and compare type, actors, recipients and mode."""
     try:
         rows = load_gold(gold)
     except GoldError as exc:
@@ -89,8 +90,8 @@ def _summary_table(report: Report) -> Table:
     summary = report.summary()
     for key in ("sentences", "with_prediction", "events_per_sentence", "predict_errors", "type_accuracy", "macro_f1"):
         table.add_row(key, _fmt(summary[key]), "")
-    for flag in ("actor_any", "actor_all", "recipient_any", "recipient_all"):
-        table.add_row(f"{flag}_accuracy", _fmt(summary[f"{flag}_accuracy"]), str(summary[f"{flag}_scored"]))
+    for name in SCORED_FLAGS.values():
+        table.add_row(f"{name}_accuracy", _fmt(summary[f"{name}_accuracy"]), str(summary[f"{name}_scored"]))
     return table
 
 

@@ -18,7 +18,7 @@ from .codebook import Codebook
 from .frames import Frame
 from .modality import in_reported_speech, modality
 from .passes import headline_frames, sentence_frames
-from .places import attribution_of, consult_mode, location_of, place_refs
+from .places import attribution_of, consult_mode, cue_mode, location_of, place_refs
 from .syntax import direct_object, subject_of, subjects_of
 
 HISTORICAL_AFTER_DAYS = 365
@@ -272,13 +272,15 @@ def _event(frame: Frame, sent: Span, part: Parsed, index: MentionIndex, document
     if aux is None and older_than(date_value, document.published, HISTORICAL_AFTER_DAYS):
         aux = "historical"
     location = location_of(frame.head, sent)
-    mode = frame.entry.mode
+    mode = frame.entry.mode if frame.type == frame.entry.type else None
     if frame.type == "CONSULT" and mode is None:
         mode = consult_mode(frame, sent, index)
+    if mode is None:
+        mode = cue_mode(frame.type, sent)
     start, end = part.span_offsets(sent)
     return Event(
         event_id=f"{document.id}:e{n + 1}", doc_id=document.id, type=frame.type,
-        mode=mode if frame.type == frame.entry.type else None,
+        mode=mode,
         context=sorted(frame.context), actors=frame.actors, recipients=frame.recipients,
         date=date_value, date_text=date_text, location=location, aux=aux,
         attribution=attribution_of(sent, index), evidence={"text": sent.text, "start": start, "end": end},

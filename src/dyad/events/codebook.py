@@ -38,6 +38,7 @@ class Entry:
     no_result: bool = False  # a resultative complement undoes it: "left thousands homeless" is no departure
     needs_partner: bool = False  # a second party (plural doers or a recipient): "set up a joint commission"
     requires_word: frozenset[str] = frozenset()  # words one of which the predicate must govern ("held X responsible")
+    unless_word: frozenset[str] = frozenset()  # words none of which it may govern ("hit back with airstrikes")
     alone_type: str | None = None  # the type when done by one party alone (drills: MOBILIZE, not COOPERATE)
     subjects: frozenset[str] = frozenset()  # sectors the doer must be of ("youths clashed": a riot)
     subject_nouns: frozenset[str] = frozenset()  # the subject must be one of these ("protests erupted")
@@ -49,7 +50,7 @@ class Entry:
     @property
     def specificity(self) -> int:
         return (2 * bool(self.objects) + bool(self.particle) + bool(self.objects_actor) + bool(self.objects_none)
-                + bool(self.requires_word) + bool(self.subjects) + 2 * bool(self.subject_nouns)
+                + bool(self.requires_word) + bool(self.unless_word) + bool(self.subjects) + 2 * bool(self.subject_nouns)
                 + 2 * bool(self.objects_kind))
 
 
@@ -96,6 +97,8 @@ class Codebook:
     hostile_types: frozenset[str]
     actor_nouns: dict[str, str] = field(default_factory=dict)  # noun -> sector
     judgement_words: frozenset[str] = frozenset()  # words that condemn conduct (learned coder's features)
+    idioms: dict[str, list[Entry]] = field(default_factory=dict)  # phrases coded by what they mean
+    figurative: dict[str, list[Entry]] = field(default_factory=dict)  # verb uses that report no act
     entries: dict[str, Entry] = field(default_factory=dict)
 
     def score(self, plover_type: str) -> float:
@@ -135,7 +138,7 @@ def _entries(raw: dict, kind: str) -> list[Entry]:
     out = []
     for lemma in _as_list(raw["lemma"]):
         out.append(Entry(
-            id=raw["id"], kind=kind, lemma=str(lemma).lower(), type=raw["type"], mode=raw.get("mode"),
+            id=raw["id"], kind=kind, lemma=str(lemma).lower(), type=raw.get("type", ""), mode=raw.get("mode"),
             context=tuple(_as_list(raw.get("context"))),
             recipient=tuple(_OBJECT_SOURCES.get(r, r) for r in _as_list(raw.get("recipient"))),
             objects=frozenset(str(o).lower() for o in _as_list(raw.get("objects"))),
@@ -146,6 +149,7 @@ def _entries(raw: dict, kind: str) -> list[Entry]:
             needs_complement=_flag(raw.get("needs_complement")),
             needs_partner=_flag(raw.get("needs_partner")), no_result=_flag(raw.get("no_result")),
             requires_word=frozenset(str(w).lower() for w in _as_list(raw.get("requires_word"))),
+            unless_word=frozenset(str(w).lower() for w in _as_list(raw.get("unless_word"))),
             alone_type=raw.get("alone_type"), subjects=frozenset(_as_list(raw.get("subjects"))),
             subject_nouns=frozenset(_as_list(raw.get("subject_nouns"))), objects_kind=raw.get("objects_kind"),
             only_with_between=_flag(raw.get("only_with_between")),
@@ -167,7 +171,7 @@ def _index(entries: list[Entry]) -> dict[str, list[Entry]]:
 def _merge(base: dict, extra: dict) -> dict:
     merged = dict(base)
     for key, value in extra.items():
-        if key in ("verbs", "nouns"):
+        if key in ("verbs", "nouns", "idioms", "figurative"):
             merged[key] = list(base.get(key, [])) + list(value)
         elif key == "modality":
             merged[key] = {**base.get(key, {}), **value}
@@ -190,8 +194,10 @@ def load_codebook(extra: str | None = None) -> Codebook:
     check(raw, CodebookFile, "codebook (packaged and user files together)")
     verbs = [e for r in raw.get("verbs", []) for e in _entries(r, "verb")]
     nouns = [e for r in raw.get("nouns", []) for e in _entries(r, "noun")]
+    idioms = [e for r in raw.get("idioms", []) for e in _entries(r, "verb")]
+    figurative = [e for r in raw.get("figurative", []) for e in _entries(r, "verb")]  # no type: no event
     return Codebook(
-        verbs=_index(verbs), nouns=_index(nouns),
+        verbs=_index(verbs), nouns=_index(nouns), idioms=_index(idioms), figurative=_index(figurative),
         light_verbs=frozenset(raw.get("light_verbs", [])),
         reporting_verbs=lexicon.reporting_verbs("events"),
         modality=_modality(raw["modality"], raw.get("nominalisations", {})),
@@ -201,5 +207,5 @@ def load_codebook(extra: str | None = None) -> Codebook:
         hostile_types=frozenset(raw.get("hostile_types", [])),
         actor_nouns={noun: sector for sector, nouns in raw.get("actor_nouns", {}).items() for noun in nouns},
         judgement_words=frozenset(raw.get("judgement_words", [])),
-        entries={e.id: e for e in verbs + nouns},
+        entries={e.id: e for e in verbs + nouns + idioms},
     )

@@ -71,6 +71,8 @@ def entry_fits(entry: Entry, tok: Token, index: MentionIndex, cb: Codebook) -> b
         return False  # "quit ECOWAS" leaves an organisation; "pulled out of Lebanon" is a retreat
     if entry.requires_word and not any(t.lower_ in entry.requires_word for t in tok.subtree):
         return False
+    if entry.unless_word and any(t.lower_ in entry.unless_word for t in tok.subtree):
+        return False
     if entry.no_result and (children(tok, {"oprd", "acomp"})
                             or any(c.pos_ == "ADJ" for c in children(tok, {"ccomp", "xcomp"}))):
         return False  # "left three dead": a result, not a departure
@@ -105,6 +107,10 @@ def _subject_sector_in(tok: Token, sectors: frozenset[str], index: MentionIndex)
 
 
 def match_verb(tok: Token, index: MentionIndex, cb: Codebook) -> Entry | None:
+    idiom = next((e for key in _verb_keys(tok) for e in cb.idioms.get(key, []) if entry_fits(e, tok, index, cb)),
+                 None)
+    if idiom is not None or figurative(tok, index, cb):
+        return idiom  # a figure of speech: what it means, or no act at all
     for base in lemma_candidates(tok):
         for key in lemma_phrase(tok, base):
             for entry in cb.verb_entries(key):
@@ -113,6 +119,16 @@ def match_verb(tok: Token, index: MentionIndex, cb: Codebook) -> Entry | None:
         if any(cb.verb_entries(key) for key in lemma_phrase(tok, base)):
             return None  # the lemma is known: its entries did not fit, other spellings need not be tried
     return None
+
+
+def figurative(tok: Token, index: MentionIndex, cb: Codebook) -> bool:
+    """Whether the verb is used in a figure of speech that reports no act (the codebook's `figurative`)."""
+    return any(entry_fits(f, tok, index, cb) for key in _verb_keys(tok) for f in cb.figurative.get(key, []))
+
+
+def _verb_keys(tok: Token) -> list[str]:
+    """Every key a verb is looked up by: each spelling of its lemma, with its particle first."""
+    return [key for base in lemma_candidates(tok) for key in lemma_phrase(tok, base)]
 
 
 def match_noun(tok: Token, cb: Codebook) -> Entry | None:
@@ -162,9 +178,9 @@ def verb_of_noun(noun: Token, cb: Codebook) -> str | None:
 def hostile_verb(tok: Token, index: MentionIndex, cb: Codebook) -> bool:
     """A verb whose fitting codebook entries are all hostile, whatever actors it has ("seize", "bomb");
     not "continue" or "grow", whose entries need objects or subjects this use lacks."""
-    if tok.pos_ != "VERB":
+    if tok.pos_ != "VERB" or figurative(tok, index, cb):
         return False
-    known = [e for base in lemma_candidates(tok) for key in lemma_phrase(tok, base) for e in cb.verb_entries(key)]
+    known = [e for key in _verb_keys(tok) for e in cb.verb_entries(key)]
     fitting = [e for e in known if entry_fits(e, tok, index, cb)]
     if not fitting and tok.lemma_.lower() not in cb.light_verbs:  # "seize the platforms": hostile whatever seized
         fitting = known

@@ -10,7 +10,7 @@ from spacy.tokens import Token
 from ..records import ActorRef
 from .arguments import MentionIndex, actors_of
 from .codebook import Codebook
-from .syntax import direct_object, subject_of
+from .syntax import complement_heads, direct_object, subject_of
 
 
 def in_reported_speech(tok: Token, cb: Codebook) -> Token | None:
@@ -37,6 +37,13 @@ def _intent_noun(tok: Token, cb: Codebook) -> Token | None:
     elif tok.dep_ not in ("acl", "xcomp"):
         return None
     return head if head.pos_ == "NOUN" and head.lemma_.lower() in nouns else None
+
+
+def only_declines_to_speak(tok: Token, cb: Codebook) -> bool:
+    """"refused to comment", "declined to elaborate": the verb's complements are all acts of speaking about
+    the matter (the codebook's `no_event_complements`), so no act is reported."""
+    comps = [c for c in complement_heads(tok) if c.pos_ in ("VERB", "AUX")]
+    return bool(comps) and all(c.lemma_.lower() in cb.modality.no_event_complements for c in comps)
 
 
 def is_question(tok: Token, cb: Codebook) -> bool:

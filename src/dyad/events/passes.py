@@ -30,6 +30,7 @@ from .modality import (
     condition_subjects,
     in_reported_speech,
     is_question,
+    only_declines_to_speak,
     predicate_modality,
     rules_out_force,
 )
@@ -89,10 +90,9 @@ def _reports_event(frame: Frame, cb: Codebook) -> bool:
     if is_question(frame.head, cb):
         return False
     if frame.entry.modal and frame.entry.kind == "verb":
-        comps = [c for c in complement_heads(frame.head) if c.pos_ in ("VERB", "AUX")]
         if frame.entry.needs_complement and not children(frame.head, "xcomp"):
             return False  # "trade declined", not "declined to attend"; "told AFP", not "told them to leave"
-        if comps and all(c.lemma_.lower() in cb.modality.no_event_complements for c in comps):
+        if only_declines_to_speak(frame.head, cb):
             return False  # "refused to comment"
     return True
 

@@ -1,10 +1,13 @@
-"""Where an event happened, how a meeting was held, and who the text says reported it."""
+"""Where an event happened, how it was carried out (its PLOVER mode), and who the text says reported it."""
 from __future__ import annotations
+
+from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
 from ..lexicon import place_prepositions, words
 from ..nlp import ents_within
+from ..plover import modes
 from .arguments import MentionIndex, codes
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -76,6 +79,27 @@ def consult_mode(frame, sent: Span, index: MentionIndex) -> str | None:
     if place_codes and parties and not place_codes & parties:
         return "third-party"
     return None
+
+
+def cue_mode(plover_type: str, sent: Span) -> str | None:
+    """The first of the type's PLOVER modes (`modes` in plover.yaml, in precedence order) whose cue the
+    sentence holds ("the jets that struck Idlib" is an air strike wherever the aircraft are named)."""
+    text = _words_text(sent)
+    return next((mode for mode, cues in _cues(plover_type) if any(cue in text for cue in cues)), None)
+
+
+@lru_cache(maxsize=None)
+def _cues(plover_type: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each mode with its cues as padded word sequences (spaCy splits "booby-trapped" at the hyphen)."""
+    return tuple((mode, tuple(f" {' '.join(cue.replace('-', ' - ').split())} " for cue in cues))
+                 for mode, cues in modes(plover_type).items() if cues)
+
+
+def _words_text(span: Span) -> str:
+    """The span's lemmas and its lower-case words as padded text, so a cue matches either form."""
+    lemmas = " ".join(t.lemma_.lower() for t in span)
+    lower = " ".join(t.lower_ for t in span)
+    return f" {lemmas} | {lower} "
 
 
 def attribution_of(sent: Span, index: MentionIndex) -> str | None:

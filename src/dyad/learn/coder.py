@@ -23,8 +23,16 @@ from ..events import (
 )
 from ..events.arguments import MentionIndex
 from ..events.frames import keyword_contexts
-from ..events.modality import commitment_rule, committed_type, modality, predicate_modality
-from ..events.places import attribution_of, location_of
+from ..events.matching import object_matches
+from ..events.modality import (
+    commitment_rule,
+    committed_type,
+    modality,
+    only_declines_to_speak,
+    predicate_modality,
+)
+from ..events.places import attribution_of, cue_mode, location_of
+from ..events.syntax import direct_object
 from ..records import ActorRef, Document, Event, Mention
 from .features import (
     Candidate,
@@ -131,6 +139,8 @@ def _new_events(view: Sentence, proba, discourse: Discourse, models: Models, cod
         trigger = _trigger(view, models, k, codebook)
         if _anchor_weight(trigger, models, k, codebook) < models.thresholds.get("anchor", 0.0):
             continue  # no word of the sentence speaks for the type by itself: diffuse evidence
+        if only_declines_to_speak(trigger, codebook):
+            continue  # "refused to comment": no act, as the rules stage reads it
         actors, recipients = _roles(view, discourse, plover_type, trigger, models, codebook)
         if actors or recipients:
             out.append(_event(view, plover_type, float(proba[k]), trigger, actors, recipients, codebook, models,
@@ -239,11 +249,13 @@ def _event_noun(trigger: Token, codebook) -> bool:
 
 def _mode_and_context(view: Sentence, trigger: Token, plover_type: str, codebook, models: Models
                       ) -> tuple[str | None, list[str]]:
-    """An added event's manner and domain: the mode of the trigger's own codebook entry of this type, and its
-    contexts (`_contexts`)."""
+    """An added event's manner and domain: the mode of the trigger's own codebook entry of this type whose
+    objects it has ("used chemical weapons" is not the entry for using people as human shields), else the
+    first mode whose cue the sentence holds (`cue_mode`), and its contexts (`_contexts`)."""
     entries = _own_entries(trigger, plover_type, codebook)
-    mode = next((e.mode for e in entries if e.mode), None)
-    return mode, _contexts(view, entries, plover_type, codebook, models)
+    obj = direct_object(trigger)
+    mode = next((e.mode for e in entries if e.mode and object_matches(e, obj, trigger)), None)
+    return mode or cue_mode(plover_type, view.span), _contexts(view, entries, plover_type, codebook, models)
 
 
 def _with_model_context(event: Event, view: Sentence, models: Models, codebook) -> Event:
