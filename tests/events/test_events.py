@@ -402,3 +402,9 @@ def test_a_military_riposte_stays_an_assault(code):
 ])
 def test_a_figure_of_speech_made_of_an_event_verb_reports_no_act(code, text):
     assert not [e for e in code(text) if e.type in ("ASSAULT", "ACCUSE")], text
+
+
+def test_the_place_of_a_meeting_is_where_it_was_held_not_a_party(code):
+    """"the talks in Vienna" were held there; "the transfer of power in Senegal" happened to Senegal."""
+    assert parties(only(code("Iran rejected the talks in Vienna."), "REJECT")) == (["IRN"], [])
+    assert parties(only(code("Ghana hailed the transfer of power in Senegal."), "SUPPORT")) == (["GHA"], ["SEN"])

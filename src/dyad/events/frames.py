@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Token
 
+from ..lexicon import words
 from ..records import ActorRef
 from .arguments import (
     QUANTITY_NOUNS,
@@ -40,6 +41,8 @@ from .syntax import (
     subject_of,
     subjects_of,
 )
+
+_VENUE_NOUNS = words("venue_nouns")
 
 
 @dataclass
@@ -74,7 +77,8 @@ def object_parties(obj: Token | None, index: MentionIndex) -> list[ActorRef]:
     if not found:
         found = [a for key in ("with", "to", "against", "on", "toward", "towards", "for", "into", "over")
                  for o in prep_objects(obj, key) for a in actors_of(o, index)]
-    if not found and obj.pos_ == "NOUN":  # "hailed the transfer of power in Senegal": where it happened
+    if not found and obj.pos_ == "NOUN" and obj.lemma_.lower() not in _VENUE_NOUNS and obj.lower_ not in _VENUE_NOUNS:
+        # "hailed the transfer of power in Senegal": where it happened; "the talks in Geneva" only met there
         found = [a for o in prep_objects(obj, "in") for a in actors_of(o, index) if a.kind == "state"]
     return found
 
