@@ -32,10 +32,13 @@ def family(plover_type: str) -> str | None:
     return types_table().get(plover_type, {}).get("family")
 
 
+def _mode_table(plover_type: str) -> dict[str, dict]:
+    return _plover_file().get("modes", {}).get(plover_type, {})
+
+
 def modes(plover_type: str) -> dict[str, list[str]]:
     """The type's PLOVER modes, each with the cue lemmas that show it, in the file's order (its precedence)."""
-    table = _plover_file().get("modes", {}).get(plover_type, {})
-    return {name: list(spec.get("cues", [])) for name, spec in table.items()}
+    return {name: list(spec.get("cues", [])) for name, spec in _mode_table(plover_type).items()}
 
 
 def plover_mode(plover_type: str | None, name: str | None) -> str | None:
@@ -43,7 +46,7 @@ def plover_mode(plover_type: str | None, name: str | None) -> str | None:
     heavy-weapons); a name the file does not know is returned as it is."""
     if not name or not plover_type:
         return name
-    table = _plover_file().get("modes", {}).get(plover_type, {})
+    table = _mode_table(plover_type)
     if name in table:
         return name
     return next((mode for mode, spec in table.items() if name in spec.get("also", [])), name)

@@ -107,9 +107,9 @@ def _subject_sector_in(tok: Token, sectors: frozenset[str], index: MentionIndex)
 
 
 def match_verb(tok: Token, index: MentionIndex, cb: Codebook) -> Entry | None:
-    idiom = next((e for key in _verb_keys(tok) for e in cb.idioms.get(key, []) if entry_fits(e, tok, index, cb)),
-                 None)
-    if idiom is not None or figurative(tok, index, cb):
+    keys = _verb_keys(tok)
+    idiom = _first_fitting(cb.idioms, keys, tok, index, cb)
+    if idiom is not None or _first_fitting(cb.figurative, keys, tok, index, cb) is not None:
         return idiom  # a figure of speech: what it means, or no act at all
     for base in lemma_candidates(tok):
         for key in lemma_phrase(tok, base):
@@ -121,9 +121,10 @@ def match_verb(tok: Token, index: MentionIndex, cb: Codebook) -> Entry | None:
     return None
 
 
-def figurative(tok: Token, index: MentionIndex, cb: Codebook) -> bool:
-    """Whether the verb is used in a figure of speech that reports no act (the codebook's `figurative`)."""
-    return any(entry_fits(f, tok, index, cb) for key in _verb_keys(tok) for f in cb.figurative.get(key, []))
+def _first_fitting(table: dict[str, list[Entry]], keys: list[str], tok: Token, index: MentionIndex,
+                   cb: Codebook) -> Entry | None:
+    """The first entry of `table` (idioms, figures of speech) under one of the verb's keys that fits this use."""
+    return next((e for key in keys for e in table.get(key, []) if entry_fits(e, tok, index, cb)), None)
 
 
 def _verb_keys(tok: Token) -> list[str]:
@@ -178,9 +179,12 @@ def verb_of_noun(noun: Token, cb: Codebook) -> str | None:
 def hostile_verb(tok: Token, index: MentionIndex, cb: Codebook) -> bool:
     """A verb whose fitting codebook entries are all hostile, whatever actors it has ("seize", "bomb");
     not "continue" or "grow", whose entries need objects or subjects this use lacks."""
-    if tok.pos_ != "VERB" or figurative(tok, index, cb):
+    if tok.pos_ != "VERB":
         return False
-    known = [e for key in _verb_keys(tok) for e in cb.verb_entries(key)]
+    keys = _verb_keys(tok)
+    if _first_fitting(cb.figurative, keys, tok, index, cb) is not None:
+        return False  # a figure of speech reports no act
+    known = [e for key in keys for e in cb.verb_entries(key)]
     fitting = [e for e in known if entry_fits(e, tok, index, cb)]
     if not fitting and tok.lemma_.lower() not in cb.light_verbs:  # "seize the platforms": hostile whatever seized
         fitting = known
