@@ -211,3 +211,50 @@ def test_export_events_in_the_plover_layout(store, tmp_path):
     assert all(r["event_text"] and r["version"] for r in records)
     refused = runner.invoke(cli.app, ["export", "quotes", "--db", db, "--format", "plover"])
     assert refused.exit_code != 0 and "events" in refused.output
+
+
+@pytest.fixture
+def rated(store):
+    """The store above with reliabilities: the Korean accusation doubtful, the Russian sanction unjudged."""
+    path = store.path
+    store.close()
+    with Store(path) as writer:
+        writer.connection.execute("UPDATE events SET reliability = CASE event_id WHEN 'x:e1' THEN 0.2 "
+                                  "WHEN 'x:e4' THEN NULL ELSE 0.8 END")
+    reader = Store(path, read_only=True)
+    yield reader
+    reader.close()
+
+
+def test_a_reliability_bar_keeps_the_events_at_or_above_it_and_none_without_an_estimate(rated):
+    from dyad.web import queries
+    con = rated.connection
+    assert series(con, "JPN", "KOR")["events"] == 6
+    january = series(con, "JPN", "KOR", min_reliability=0.5)["periods"][0]
+    assert january["b_to_a"] == {} and january["joint"] == {"CONSULT": 1}
+    assert series(con, "JPN", "KOR", min_reliability=0.8)["events"] == 5
+    assert [(e["source"], e["events"]) for e in network(con, min_reliability=0.5)["edges"]] == [("JPN", 5)]
+    assert network(con, min_reliability=0.0)["edges"][0]["events"] == 6  # the unjudged sanction is left out
+    assert {e["event_id"] for e in rated.events(min_reliability=0.5)} == {f"x:e{n}" for n in (0, 2, 3, 5, 6)}
+    assert len(rated.events()) == 7
+    page = queries.events(con, min_reliability=0.5, type="ACCUSE")
+    assert page["total"] == 0 and queries.events(con, type="ACCUSE")["total"] == 1
+    with pytest.raises(AnalysisError, match="between 0 and 1"):
+        series(con, "JPN", "KOR", min_reliability=1.5)
+
+
+def test_the_commands_take_a_reliability_bar(rated, tmp_path):
+    from typer.testing import CliRunner
+
+    from dyad import cli
+
+    cli._register()
+    db = str(rated.path)
+    rated.close()
+    runner = CliRunner()
+    listed = runner.invoke(cli.app, ["events", "--db", db, "--min-reliability", "0.5", "--type", "ACCUSE"])
+    assert listed.exit_code == 0 and "no events match" in listed.output
+    edges = runner.invoke(cli.app, ["network", "--db", db, "--min-reliability", "0.5", "-f", "jsonl"])
+    assert edges.exit_code == 0 and [json.loads(line)["events"] for line in edges.output.splitlines()] == [5]
+    bad = runner.invoke(cli.app, ["series", "JPN", "KOR", "--db", db, "--min-reliability", "2"])
+    assert bad.exit_code == 2

@@ -230,7 +230,24 @@ def test_the_acceptance_model_drops_the_added_events_it_does_not_trust_and_never
                    trusts_sure_types)
     assert [e.type for e in coded] == ["ACCUSE", "ASSAULT"]
     no_bar = replace(distrusts_all, thresholds={**models.thresholds, "accept": 0.0})
-    assert recode(work.parsed, work.extraction.mentions, work.document, list(rules), rules_only.codebook, no_bar) == coded
+    kept = recode(work.parsed, work.extraction.mentions, work.document, list(rules), rules_only.codebook, no_bar)
+    assert [e.type for e in kept] == ["ACCUSE", "ASSAULT"]
+
+
+def test_every_event_in_a_sentence_carries_the_acceptance_models_reliability(rules_only):
+    from dataclasses import replace
+    work = run_rules(rules_only, "Ghana berated Togo over the border dispute. Chinese troops attacked Indian "
+                                 "soldiers in Ladakh.")
+    rules = [e for e in work.extraction.events if e.type == "ASSAULT"]
+    models = hand_models({"v:berate": {"ACCUSE": 8.0}, "rule:ASSAULT": {"ASSAULT": 8.0}}, keep=0.5, accept=0.5)
+    # the acceptance model trusts a codebook event more than one the type model added
+    judged = replace(models, accept=linear(["accept"], {"origin:rule": {"accept": 3.0}}, 0.0))
+    coded = recode(work.parsed, work.extraction.mentions, work.document, list(rules), rules_only.codebook, judged)
+    by_type = {e.type: e.reliability for e in coded}
+    assert by_type == {"ACCUSE": 0.5, "ASSAULT": 0.95}  # sigmoid(0) and sigmoid(3), rounded
+    assert all(e.reliability is None for e in rules)  # the rule stage's own records are not changed
+    unjudged = recode(work.parsed, work.extraction.mentions, work.document, list(rules), rules_only.codebook, models)
+    assert [(e.type, e.reliability) for e in unjudged] == [("ACCUSE", None), ("ASSAULT", None)]  # no estimate
 
 
 def test_acceptance_features_say_how_sure_the_models_are_of_an_event(rules_only):

@@ -91,6 +91,17 @@ def test_read_only_store_needs_an_existing_file(tmp_path):
         Store(tmp_path / "missing.duckdb", read_only=True)
 
 
+def test_a_store_from_an_older_dyad_is_named_when_read_and_brought_up_to_date_when_written(filled_store):
+    store, path = filled_store
+    store.connection.execute("ALTER TABLE events DROP COLUMN reliability")
+    store.close()
+    with pytest.raises(StoreError, match="older dyad.*events.reliability.*dyad ingest"):
+        Store(path, read_only=True)
+    Store(path).close()  # opening it to write adds the column
+    with Store(path, read_only=True) as reader:
+        assert reader.events() and all(e["reliability"] is None for e in reader.events())
+
+
 def test_problems_of_the_last_run_replace_earlier_ones(filled_store):
     from dyad.records import Problem
     store, _ = filled_store

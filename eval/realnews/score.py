@@ -10,6 +10,7 @@ text cut from the article at run time, never stored), and runs ../shared/eval/sc
 The annotators coded every telling of an event (a lede and the paragraph that retells it, one `cluster`);
 the seed gold codes an event once. So it also prints, on stderr, the share of distinct core happenings (a
 cluster counted once) with at least one telling matched: the recall a user reading for what happened sees.
+And how well the events' `reliability` separates right events from wrong, with what a bar on it keeps.
 """
 from __future__ import annotations
 
@@ -89,6 +90,37 @@ def distinct_recall(predicted: list[dict], gold: list[dict]) -> tuple[float, int
     return (sum(happenings.values()) / len(happenings) if happenings else 0.0), len(happenings)
 
 
+RELIABILITY_BARS = (0.3, 0.4, 0.5, 0.6, 0.7)
+
+
+def reliability_table(predicted: list[dict], gold: list[dict]) -> dict:
+    """How well an event's `reliability` (and, beside it, its `confidence`) tells right events from wrong:
+    Brier score and AUC of each over the predictions (right = matched by the seed scorer), and the events kept,
+    their precision and the core recall at each bar of RELIABILITY_BARS. An event with no estimate counts as 0."""
+    scorer = seed_scorer()
+    right = {id(p) for _, p in scorer.match_events(predicted, gold)}
+    labels = [id(p) in right for p in predicted]
+    table = {name: _separation([p.get(name) or 0.0 for p in predicted], labels)
+             for name in ("reliability", "confidence")}
+    core = sum(g["core"] for g in gold) or 1
+    for bar in RELIABILITY_BARS:
+        kept = [p for p in predicted if (p.get("reliability") or 0.0) >= bar]
+        pairs = scorer.match_events(kept, gold)
+        table[f">={bar}"] = {"events": len(kept), "precision": round(len(pairs) / len(kept), 3) if kept else 0.0,
+                             "recall_core": round(sum(g["core"] for g, _ in pairs) / core, 3)}
+    return table
+
+
+def _separation(scores: list[float], labels: list[bool]) -> dict:
+    """Brier score (lower is better) and AUC (the chance a right event scores above a wrong one)."""
+    brier = sum((s - y) ** 2 for s, y in zip(scores, labels)) / len(scores) if scores else 0.0
+    pos = [s for s, y in zip(scores, labels) if y]
+    neg = [s for s, y in zip(scores, labels) if not y]
+    pairs = len(pos) * len(neg)
+    auc = sum((a > b) + 0.5 * (a == b) for a in pos for b in neg) / pairs if pairs else 0.5
+    return {"brier": round(brier, 3), "auc": round(auc, 3)}
+
+
 def run(split: str, dyad: str, workdir: Path, as_json: bool) -> int:
     rows = articles(split_ids(split))
     corpus = workdir / "corpus.jsonl"
@@ -104,6 +136,8 @@ def run(split: str, dyad: str, workdir: Path, as_json: bool) -> int:
     code = score_exports(exports, gold, workdir, as_json)
     share, count = distinct_recall(read_jsonl(exports / "events.jsonl"), gold)
     print(f"distinct core happenings found (retellings counted once): {share:.3f} of {count}", file=sys.stderr)
+    print(f"reliability: {json.dumps(reliability_table(read_jsonl(exports / 'events.jsonl'), gold))}",
+          file=sys.stderr)
     return code
 
 

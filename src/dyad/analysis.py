@@ -132,6 +132,23 @@ def period_clause(period: str, column: str = "e.date") -> tuple[str, list]:
     return (f"({precise.replace('e.date', column)}) AND {expr.replace('e.date', column)} = ?"), [label]
 
 
+def reliability_clause(min_reliability: float | None, column: str = "e.reliability") -> tuple[str, list]:
+    """SQL keeping the events whose reliability is at least `min_reliability` (None: every event). An event
+    with no estimate (stored without the learned coder) is left out by any bar."""
+    if min_reliability is None:
+        return "TRUE", []
+    if not 0.0 <= min_reliability <= 1.0:
+        raise AnalysisError(f"min_reliability {min_reliability} is not between 0 and 1")
+    return f"{column} >= ?", [float(min_reliability)]
+
+
+def _event_clause(since: str | None, until: str | None, min_reliability: float | None) -> tuple[str, list]:
+    """SQL over `events e` for a date window and a reliability bar together."""
+    dates, params = date_clause(since, until)
+    reliable, more = reliability_clause(min_reliability)
+    return f"({dates}) AND {reliable}", params + more
+
+
 def side_match(key: str) -> str:
     """SQL matching an event_parties row to an actor given as a code or an actor id (already upper-cased)."""
     return f"(code = '{_sql_str(key)}' OR actor_key = '{_sql_str(key)}')"
@@ -143,8 +160,8 @@ def _sql_str(value: str) -> str:
 
 # --- series -----------------------------------------------------------------------------------------------
 
-def series(con, a: str, b: str, freq: str = "month", since: str | None = None, until: str | None = None
-           ) -> dict[str, Any]:
+def series(con, a: str, b: str, freq: str = "month", since: str | None = None, until: str | None = None,
+           min_reliability: float | None = None) -> dict[str, Any]:
     """Per period: events by type (A→B, B→A, jointly, all), summed and mean score, independent stories.
 
     Events whose date is coarser than the frequency (a year, or a month for days and weeks) are counted in
@@ -154,7 +171,7 @@ def series(con, a: str, b: str, freq: str = "month", since: str | None = None, u
     if a == b:
         raise AnalysisError(f"a and b are both {a!r}: a dyad needs two different actors")
     ensure_parties(con)
-    dates, params = date_clause(since, until)
+    dates, params = _event_clause(since, until, min_reliability)
     precise, expr = _PERIOD_SQL[freq]
     rows = con.execute(f"""
         WITH sides AS (
@@ -174,7 +191,7 @@ def series(con, a: str, b: str, freq: str = "month", since: str | None = None, u
         SELECT period, direction, type, count(*), sum(score), count(score),
                list(DISTINCT story)
         FROM dyad GROUP BY ALL ORDER BY ALL""", params).fetchall()
-    return _series_result(a, b, freq, since, until, rows)
+    return {**_series_result(a, b, freq, since, until, rows), "min_reliability": min_reliability}
 
 
 def _series_result(a, b, freq, since, until, rows) -> dict[str, Any]:
@@ -255,7 +272,8 @@ def series_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
 # --- network ---------------------------------------------------------------------------------------------
 
 def network(con, since: str | None = None, until: str | None = None, min_events: int = 1,
-            actor: str | None = None, by: str = "code", limit: int | None = None) -> dict[str, Any]:
+            actor: str | None = None, by: str = "code", limit: int | None = None,
+            min_reliability: float | None = None) -> dict[str, Any]:
     """Actors as nodes (events, net score), dyads as weighted, signed edges (events, score sum and mean,
     events each way, types). `by` is "code" (states, organisations) or "actor_id" (people, groups too);
     `actor` keeps only the edges touching that actor (its ego network); `limit` keeps the heaviest edges."""
@@ -264,7 +282,7 @@ def network(con, since: str | None = None, until: str | None = None, min_events:
     if min_events < 1:
         raise AnalysisError(f"min_events {min_events} must be at least 1")
     ensure_parties(con)
-    dates, params = date_clause(since, until)
+    dates, params = _event_clause(since, until, min_reliability)
     key = "code" if by == "code" else "actor_id"
     ego, ego_events = "", ""
     if actor:  # the actor's own keys (its code, or itself); only events holding one of them are paired
@@ -292,6 +310,7 @@ def network(con, since: str | None = None, until: str | None = None, min_events:
         edge["types"] = dict(sorted(edge["types"].items(), key=lambda kv: -kv[1]))
         edge["sign"] = _sign(edge["score_sum"])
     return {"by": by, "since": since, "until": until, "min_events": min_events, "actor": actor,
+            "min_reliability": min_reliability,
             "nodes": _nodes(con, edges, by), "edges": edges}
 
 
@@ -470,7 +489,7 @@ def plover_record(event: dict[str, Any], document: dict[str, Any] | None) -> dic
         "story_id": event.get("story_id"), "event_text": evidence.get("text"),
         "event_text_start": evidence.get("start"), "event_text_end": evidence.get("end"),
         "aux": event.get("aux"), "attribution": event.get("attribution"), "confidence": event.get("confidence"),
-        "language": layout["language"], "version": layout["version"],
+        "reliability": event.get("reliability"), "language": layout["language"], "version": layout["version"],
     }
 
 

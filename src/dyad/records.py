@@ -88,6 +88,8 @@ class Event:
     trigger: str | None = None  # the words that fired the rule ("signed", "held talks")
     # the same happening told again in this document (a headline, a caption): {"text", "start", "end"} each
     retold: list[dict[str, Any]] = field(default_factory=list)
+    # the learned estimate that the event is right as coded (type and parties), or None where no model ran
+    reliability: float | None = None
 
 
 @dataclass

@@ -42,7 +42,7 @@ SCHEMA: dict[str, dict[str, str]] = {
                "date_text": "VARCHAR", "location": "VARCHAR", "aux": "VARCHAR", "attribution": "VARCHAR",
                "evidence": "JSON", "score": "DOUBLE", "confidence": "DOUBLE", "story_id": "VARCHAR",
                "rule": "VARCHAR", "date_precision": "VARCHAR", "symmetric": "BOOLEAN", "alleged": "BOOLEAN",
-               "trigger": "VARCHAR", "retold": "JSON"},
+               "trigger": "VARCHAR", "retold": "JSON", "reliability": "DOUBLE"},
     "quotes": {"quote_id": "VARCHAR", "doc_id": "VARCHAR", "text": "VARCHAR", "speaker": "JSON",
                "evidence": "JSON", "story_id": "VARCHAR", "indirect": "BOOLEAN"},
     "facts": {"fact_id": "VARCHAR", "doc_id": "VARCHAR", "value": "DOUBLE", "unit": "VARCHAR", "about": "VARCHAR",
@@ -91,6 +91,8 @@ class Store:
         self._connect()
         if not read_only:
             self._create_tables()
+        else:
+            self._check_columns()
 
     # --- plumbing ---------------------------------------------------------------------------------
     @property
@@ -139,6 +141,17 @@ class Store:
             for column, sql_type in columns.items():  # a store made by an older dyad gains new columns
                 if "PRIMARY KEY" not in sql_type:
                     self._con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {_quote(column)} {sql_type}")
+
+    def _check_columns(self) -> None:
+        """A store made by an older dyad lacks newer columns, and a read-only connection cannot add them."""
+        have = {name for (name,) in self._con.execute(
+            "SELECT table_name || '.' || column_name FROM information_schema.columns").fetchall()}
+        # a table holding its first column is dyad's; another file's table of the same name is not judged here
+        ours = [t for t, columns in SCHEMA.items() if f"{t}.{next(iter(columns))}" in have]
+        missing = [f"{t}.{c}" for t in ours for c in SCHEMA[t] if f"{t}.{c}" not in have]
+        if missing:
+            raise StoreError(f"{self.path} was written by an older dyad (no {', '.join(missing[:3])}): "
+                             f"run `dyad ingest PATH --db {self.path}` once to bring it up to date")
 
     def _insert(self, table: str, rows: list[dict[str, Any]]) -> None:
         if not rows:
@@ -240,9 +253,10 @@ class Store:
 
     def events(self, between: tuple[str, str] | None = None, type: str | None = None,
                since: str | None = None, limit: int | None = None,
-               chronological: bool = True) -> list[dict[str, Any]]:
+               chronological: bool = True, min_reliability: float | None = None) -> list[dict[str, Any]]:
         """Events, optionally between two actors (codes or actor ids, either direction), of one type,
-        dated on or after `since` (a month-dated event counts when its month is `since`'s or later);
+        dated on or after `since` (a month-dated event counts when its month is `since`'s or later), with a
+        reliability of at least `min_reliability` (an event without one is left out by any bar);
         by date, or in reading order (document, then position) when not `chronological`."""
         clauses, params = [], []
         if between:
@@ -256,6 +270,9 @@ class Store:
             check_since(since)
             clauses.append("date IS NOT NULL AND date >= substr(?, 1, length(date))")
             params.append(since)
+        if min_reliability is not None:
+            clauses.append("reliability >= ?")
+            params.append(float(min_reliability))
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         order = f"date NULLS LAST, {ORDER['events']}" if chronological else ORDER["events"]
         sql = f"SELECT * FROM events {where} ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit else "")

@@ -76,6 +76,12 @@ def test_event_filters_agree_with_each_event(client):
     assert found and all("kashmir" in e["evidence"]["text"].lower() for e in found)
     one_doc = get(client, "/api/events?doc=japan-korea-talks")
     assert one_doc["total"] and all(e["doc_id"] == "japan-korea-talks" for e in one_doc["items"])
+    reliable = get(client, f"/api/events?min_reliability=0.6&limit={MAX_LIMIT}")
+    assert 0 < reliable["total"] < get(client, "/api/events")["total"]
+    assert all(e["reliability"] >= 0.6 for e in reliable["items"])
+    edges = get(client, "/api/network?min_reliability=0.6")["edges"]
+    assert sum(e["events"] for e in edges) <= sum(e["events"] for e in get(client, "/api/network")["edges"])
+    get(client, "/api/events?min_reliability=1.5", 422)
 
 
 def test_story_filter_returns_the_story_members(client):

@@ -14,6 +14,11 @@ from rich.markup import escape
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="dyad: sourced PLOVER event data from news about international relations.")
 
+# The bar a user sets on an event's `reliability` (the learned estimate that it is right as coded).
+MinReliability = typer.Option(None, "--min-reliability", min=0.0, max=1.0,
+                              help="Only events whose reliability (the learned estimate, 0 to 1, that the event "
+                                   "is right as coded) is at least this.")
+
 # Each module registers its commands on `app` when imported.
 COMMAND_MODULES = ("ingest", "events", "export", "actors", "stories", "evaluate", "analysis", "serve", "resolve",
                    "promises", "train")

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..store import DEFAULT_DB
-from . import app, error, open_store, shown
+from . import MinReliability, app, error, open_store, shown
 
 console = Console()
 err = Console(stderr=True)
@@ -51,6 +51,7 @@ def series(
     freq: Freq = typer.Option("month", "--freq", help="Period length."),
     since: Optional[str] = typer.Option(None, "--since", help="Only events dated on or after this ISO date."),
     until: Optional[str] = typer.Option(None, "--until", help="Only events dated on or before this ISO date."),
+    min_reliability: Optional[float] = MinReliability,
     format: Output = typer.Option("table", "--format", "-f", help="A table, or an export format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Export file (default: stdout)."),
 ) -> None:
@@ -60,7 +61,7 @@ def series(
 
     with open_store(str(db)) as store:
         try:
-            result = series_of(store.connection, a, b, freq.value, since, until)
+            result = series_of(store.connection, a, b, freq.value, since, until, min_reliability)
         except AnalysisError as exc:
             _fail(str(exc), 2)
     if format.value != "table":
@@ -89,6 +90,7 @@ def network(
     min_events: int = typer.Option(1, "--min-events", min=1, help="Only dyads with at least this many events."),
     actor: Optional[str] = typer.Option(None, "--actor", help="Only the edges touching this actor."),
     by: str = typer.Option("code", "--by", help="Nodes are codes (states, organisations) or actor ids."),
+    min_reliability: Optional[float] = MinReliability,
     nodes: bool = typer.Option(False, "--nodes", help="Export the nodes instead of the edges."),
     format: Output = typer.Option("table", "--format", "-f", help="A table, or an export format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Export file (default: stdout)."),
@@ -99,7 +101,8 @@ def network(
 
     with open_store(str(db)) as store:
         try:
-            result = network_of(store.connection, since, until, min_events, actor, by)
+            result = network_of(store.connection, since, until, min_events, actor, by,
+                                min_reliability=min_reliability)
         except AnalysisError as exc:
             _fail(str(exc), 2)
     if format.value != "table":

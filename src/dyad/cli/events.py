@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..store import DEFAULT_DB, StoreError
-from . import app, error, open_store, shown
+from . import MinReliability, app, error, open_store, shown
 
 console = Console()
 SNIPPET_CHARS = 90
@@ -23,17 +23,19 @@ def events(
     type: Optional[str] = typer.Option(None, "--type", help="Only this PLOVER type (AGREE, CONSULT …)."),
     since: Optional[str] = typer.Option(None, "--since", help="Only events dated on or after this date "
                                                                "(YYYY-MM-DD, YYYY-MM or YYYY)."),
+    min_reliability: Optional[float] = MinReliability,
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most this many rows."),
 ) -> None:
     """List events: date, type, actors → recipients, aux and the evidence."""
     with open_store(str(db)) as store:
         try:
-            rows = store.events(between=between, type=type, since=since, limit=limit)
+            rows = store.events(between=between, type=type, since=since, limit=limit,
+                                min_reliability=min_reliability)
         except StoreError as exc:
             error(exc)
             raise typer.Exit(2) from exc
     if not rows:
-        console.print("no events match" if (between or type or since) else
+        console.print("no events match" if (between or type or since or min_reliability is not None) else
                       "no events stored yet: run `dyad ingest PATH` first")
         return
     console.print(events_table(rows))

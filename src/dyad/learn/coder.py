@@ -61,12 +61,17 @@ def learned_stage(pipeline, work) -> None:
 
 def recode(parsed, mentions: list[Mention], document: Document, events: list[Event], codebook,
            models: Models) -> list[Event]:
+    """The events to keep, each with its `reliability`: the acceptance model's probability that a careful
+    annotator would code it so (type and parties). Only an event the model made can be dropped for a low one
+    (`accept`): the codebook's events stay, for the user to filter."""
     bar = models.thresholds.get("accept", 0.0)
     chosen = []
-    for event, feats, _ in coded_events(parsed, mentions, document, events, codebook, models,
-                                        features_for="model" if models.accept is not None and bar > 0 else None):
-        if feats is None or float(models.accept.proba(feats)[0]) >= bar:
-            chosen.append(event)
+    for event, feats, made_by_model in coded_events(parsed, mentions, document, events, codebook, models,
+                                                    features_for="all" if models.accept is not None else None):
+        reliability = float(models.accept.proba(feats)[0]) if feats is not None else None
+        if made_by_model and reliability is not None and reliability < bar:
+            continue
+        chosen.append(replace(event, reliability=None if reliability is None else round(reliability, 2)))
     return sorted(chosen, key=lambda e: e.evidence["start"])
 
 

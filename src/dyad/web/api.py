@@ -21,6 +21,8 @@ Offset = Query(0, ge=0, le=MAX_OFFSET, description="Rows to skip.")
 Limit = Query(50, ge=1, le=MAX_LIMIT, description=f"Rows per page, at most {MAX_LIMIT}.")
 Since = Query(None, max_length=10, description="Only events dated on or after this ISO date (YYYY[-MM[-DD]]).")
 Until = Query(None, max_length=10, description="Only events dated on or before this ISO date.")
+MinReliability = Query(None, ge=0.0, le=1.0, description="Only events whose reliability (the learned estimate, "
+                       "0 to 1, that the event is right as coded) is at least this.")
 ActorParam = Query(None, max_length=MAX_TEXT, description="An actor code (JPN) or actor id (state:JPN).")
 
 
@@ -42,11 +44,13 @@ def list_events(
     doc: Optional[str] = Query(None, max_length=MAX_TEXT, description="A document id."),
     q: Optional[str] = Query(None, max_length=MAX_TEXT, description="Words in the evidence sentence."),
     sort: str = Query("date", description="date (oldest first) or -date (newest first)."),
+    min_reliability: Optional[float] = MinReliability,
     offset: int = Offset,
     limit: int = Limit,
 ):
     return _db(request).run(queries.events, offset=offset, limit=limit, sort=sort, actor=actor, dyad=dyad,
-                            type=type, since=since, until=until, period=period, story=story, doc=doc, q=q)
+                            type=type, since=since, until=until, period=period, story=story, doc=doc, q=q,
+                            min_reliability=min_reliability)
 
 
 @router.get("/events/{event_id}", summary="One event")
@@ -109,8 +113,9 @@ def get_series(
     freq: str = Query("month", max_length=10, description="day, week or month."),
     since: Optional[str] = Since,
     until: Optional[str] = Until,
+    min_reliability: Optional[float] = MinReliability,
 ):
-    return _db(request).run(analysis.series, a, b, freq, since, until)
+    return _db(request).run(analysis.series, a, b, freq, since, until, min_reliability)
 
 
 @router.get("/network", summary="Actors as nodes, dyads as weighted signed edges")
@@ -122,8 +127,9 @@ def get_network(
     actor: Optional[str] = ActorParam,
     by: str = Query("code", max_length=10, description="code or actor_id."),
     limit: Optional[int] = Query(None, ge=1, le=10_000, description="Keep only the heaviest edges."),
+    min_reliability: Optional[float] = MinReliability,
 ):
-    return _db(request).run(analysis.network, since, until, min_events, actor, by, limit)
+    return _db(request).run(analysis.network, since, until, min_events, actor, by, limit, min_reliability)
 
 
 @router.get("/changes", summary="Dyads whose net score moved most between two periods")

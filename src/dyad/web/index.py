@@ -32,7 +32,7 @@ def ensure_event_index(con) -> None:
                    (row_number() OVER (ORDER BY date NULLS LAST, event_id))::INTEGER AS pos,
                    (row_number() OVER (ORDER BY date DESC NULLS LAST, event_id))::INTEGER AS rpos,
                    date, {pad_sql("date", FIRST_DAY)} AS first_day, {pad_sql("date", LAST_DAY)} AS last_day,
-                   type, story_id, doc_id
+                   type, story_id, doc_id, reliability
             FROM events ORDER BY pos""")
     if not _exists(con, "event_keys"):
         con.execute("""

@@ -17,6 +17,7 @@ from ..analysis import (
     network,
     period_clause,
     plover_types,
+    reliability_clause,
 )
 from ..store import ORDER, export_event, export_fact, export_quote
 from .index import ensure_event_index, ensure_text_index, rids_at, rows_by_rid
@@ -64,7 +65,7 @@ def check_type(value: str | None) -> str | None:
 
 
 def event_filters(actor=None, dyad=None, type=None, since=None, until=None, period=None, story=None, doc=None,
-                  q=None) -> tuple[list[str], str, list]:
+                  q=None, min_reliability=None) -> tuple[list[str], str, list]:
     """(actor keys every event must have, WHERE clause over the `event_order` index o, its parameters)."""
     keys = [actor_key(actor)] if actor else []
     keys = list(dict.fromkeys(keys + list(parse_dyad(dyad) or ())))
@@ -89,6 +90,10 @@ def event_filters(actor=None, dyad=None, type=None, since=None, until=None, peri
     if q:
         clauses.append("o.rid IN (SELECT rid FROM event_text WHERE contains(text, lower(?)))")
         params.append(q)
+    if min_reliability is not None:
+        sql, bar = reliability_clause(min_reliability, "o.reliability")
+        clauses.append(sql)
+        params += bar
     return keys, " AND ".join(clauses), params
 
 
