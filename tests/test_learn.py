@@ -250,6 +250,21 @@ def test_every_event_in_a_sentence_carries_the_acceptance_models_reliability(rul
     assert [(e.type, e.reliability) for e in unjudged] == [("ACCUSE", None), ("ASSAULT", None)]  # no estimate
 
 
+def test_an_event_the_model_adds_in_a_headline_and_again_in_the_body_is_one_event_told_twice(rules_only):
+    text = "Ghana berates Togo over border\n\nGhana berated Togo over the border dispute."
+    work = Work(Document(id="d", text=text, title="Ghana berates Togo over border", published="2025-05-02"))
+    for name, run in rules_only.stages:
+        run(rules_only, work)
+        if name == "events":
+            break
+    assert [p.segment.kind for p in work.parsed] == ["title", "body"]
+    models = hand_models({"v:berate": {"ACCUSE": 8.0}})
+    [event] = recode(work.parsed, work.extraction.mentions, work.document, [], rules_only.codebook, models)
+    body = text.index("Ghana berated")
+    assert event.type == "ACCUSE" and len(event.retold) == 1
+    assert {event.evidence["start"], event.retold[0]["start"]} == {0, body}
+
+
 def test_acceptance_features_say_how_sure_the_models_are_of_an_event(rules_only):
     from dyad.learn.coder import coded_events
     work = run_rules(rules_only, "Ghana berated Togo over the border dispute.")

@@ -341,6 +341,29 @@ def _deduplicate(events: list[Event], lemmas: dict[str, str], kinds: dict[str, s
     return sorted(kept, key=lambda e: e.evidence["start"])
 
 
+def deduplicate(events: list[Event], parsed: list[Parsed]) -> list[Event]:
+    """`_deduplicate` for events coded after this stage (the learned coder's): each event's trigger lemma and
+    segment kind read again from the parse. The events kept stay in reading order, as given."""
+    lemmas: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for event in events:
+        part = next((p for p in parsed if p.segment.start <= event.evidence["start"] < p.segment.end), None)
+        if part is None:
+            continue
+        kinds[event.event_id] = part.segment.kind
+        lemmas[event.event_id] = _trigger_lemma(event, part)
+    kept = {id(e) for e in _deduplicate(events, lemmas, kinds)}
+    return [e for e in sorted(events, key=lambda e: e.evidence["start"]) if id(e) in kept]
+
+
+def _trigger_lemma(event: Event, part: Parsed) -> str:
+    first = (event.trigger or "").split(" ")[0]
+    start, end = (event.evidence["start"] - part.segment.start, event.evidence["end"] - part.segment.start)
+    span = part.doc.char_span(start, end, alignment_mode="expand")
+    token = next((t for t in span or [] if t.text == first), None)
+    return token.lemma_.lower() if token is not None else first.lower()
+
+
 def _twin_key(event: Event) -> tuple:
     return event.type, frozenset(codes(event.actors) | codes(event.recipients)), event.alleged
 

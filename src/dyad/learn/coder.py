@@ -17,6 +17,7 @@ from spacy.tokens import Token
 from ..events import (
     HISTORICAL_AFTER_DAYS,
     date_for,
+    deduplicate,
     main_clause_date,
     older_than,
     sentence_dates,
@@ -71,8 +72,9 @@ def recode(parsed, mentions: list[Mention], document: Document, events: list[Eve
         reliability = float(models.accept.proba(feats)[0]) if feats is not None else None
         if made_by_model and reliability is not None and reliability < bar:
             continue
-        chosen.append(replace(event, reliability=None if reliability is None else round(reliability, 2)))
-    return sorted(chosen, key=lambda e: e.evidence["start"])
+        chosen.append(replace(event, reliability=None if reliability is None else round(reliability, 2),
+                              retold=list(event.retold)))  # merging tellings below must not touch the input
+    return deduplicate(chosen, parsed)
 
 
 def coded_events(parsed, mentions: list[Mention], document: Document, events: list[Event], codebook,
