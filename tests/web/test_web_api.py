@@ -178,7 +178,8 @@ def test_openapi_docs_are_served(client):
         assert path in paths
 
 
-@pytest.mark.parametrize("url", ["/", "/dyad/JPN/KOR", "/dyad/IND/PAK?freq=day", "/actor/state:JPN",
+@pytest.mark.parametrize("url", ["/", "/dyad/JPN/KOR", "/dyad/IND/PAK?freq=day", "/dyad/JPN/KOR?min_reliability=",
+                                 "/dyad/JPN/KOR?min_reliability=0.5", "/actor/state:JPN",
                                  "/actor/person:takeshi-iwaya", "/document/japan-korea-talks", "/search?q=talks",
                                  "/search"])
 def test_pages_render(client, url):
@@ -188,6 +189,8 @@ def test_pages_render(client, url):
 
 
 @pytest.mark.parametrize("url, status", [("/dyad/JPN/JPN", 422), ("/dyad/JPN/KOR?freq=hour", 422),
+                                         ("/dyad/JPN/KOR?min_reliability=high", 422),
+                                         ("/dyad/JPN/KOR?min_reliability=2", 422),
                                          ("/actor/nobody", 404), ("/story/none", 404), ("/document/none", 404)])
 def test_bad_pages_say_why(client, url, status):
     response = client.get(url)

@@ -94,6 +94,23 @@ def test_dyad_timeline_draws_and_a_clicked_period_lists_its_events(live_server, 
     _no_script_errors(page)
 
 
+def test_a_reliability_bar_narrows_the_dyad_page_and_the_events_it_lists(live_server, page):
+    _open(page, live_server + "/dyad/IND/PAK")
+    everything = _api(live_server, "/api/series?a=IND&b=PAK")["events"]
+    page.select_option("select[name=min_reliability]", "0.7")
+    page.locator("form.controls button").click()
+    page.wait_for_load_state("networkidle")
+    assert "min_reliability=0.7" in page.url
+    reliable = _api(live_server, "/api/series?a=IND&b=PAK&min_reliability=0.7")
+    assert page.locator("p.counts b").first.inner_text() == str(reliable["events"])
+    assert 0 < reliable["events"] < everything
+    page.locator("a.period-link").first.click()
+    page.locator("#period-events li.event").first.wait_for()
+    shown = [float(t.split()[-1]) for t in page.locator("#period-events .reliability").all_inner_texts()]
+    assert shown and min(shown) >= 0.7
+    _no_script_errors(page)
+
+
 def test_evidence_link_highlights_the_events_sentence(live_server, page, screenshot_dir):
     _open(page, live_server + "/dyad/IND/PAK")
     page.locator("a.period-link").first.click()

@@ -21,6 +21,8 @@ router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 SEARCH_ROWS = 50
 PROMISE_ROWS = 50  # threads listed on a dyad page; the rest are in /api/promises
+# the reliability bars the dyad page offers (the held-out figures for each are in the README)
+RELIABILITY_BARS = (0.3, 0.5, 0.7)
 
 
 def _render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
@@ -43,14 +45,25 @@ def overview_page(request: Request):
 
 @router.get("/dyad/{a}/{b}", response_class=HTMLResponse)
 def dyad_page(request: Request, a: str, b: str, freq: str = Query("month", max_length=10),
-              since: Optional[str] = Query(None, max_length=10), until: Optional[str] = Query(None, max_length=10)):
+              since: Optional[str] = Query(None, max_length=10), until: Optional[str] = Query(None, max_length=10),
+              min_reliability: Optional[str] = Query(None, max_length=10)):
     db = _db(request)
-    series = db.run(analysis.series, a, b, freq, since, until)
+    series = db.run(analysis.series, a, b, freq, since, until, _bar(min_reliability))
     names = db.run(analysis.node_names, [series["a"], series["b"]], "code")
     label_a, label_b = (names.get(k, (k,))[0] for k in (series["a"], series["b"]))
     promised = queries.promise_threads(promise_ledger(db), series["a"], series["b"], limit=PROMISE_ROWS)
-    return _render(request, "dyad.html", page="dyad", data=series, freqs=analysis.FREQS,
+    return _render(request, "dyad.html", page="dyad", data=series, freqs=analysis.FREQS, bars=RELIABILITY_BARS,
                    label_a=label_a, label_b=label_b, promised=promised)
+
+
+def _bar(value: str | None) -> float | None:
+    """A form's reliability bar: empty is none (the "any" option)."""
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise analysis.AnalysisError(f"min_reliability {value!r} is not a number between 0 and 1") from None
 
 
 @router.get("/actor/{actor_id:path}", response_class=HTMLResponse)

@@ -121,7 +121,8 @@
       row.classList.toggle("selected", row.getAttribute("data-period") === period);
     });
     var url = "/api/events?limit=200&dyad=" + encodeURIComponent(data.a + "," + data.b) +
-              "&period=" + encodeURIComponent(period);
+              "&period=" + encodeURIComponent(period) +
+              (data.min_reliability === null ? "" : "&min_reliability=" + data.min_reliability);
     fetch(url).then(function (r) { return r.json(); }).then(function (page) {
       hint.textContent = page.total + " event" + (page.total === 1 ? "" : "s") +
                          (page.total > page.items.length ? " (first " + page.items.length + ")" : "");
@@ -145,6 +146,10 @@
                    e.score === null ? "–" : (e.score > 0 ? "+" : "") + e.score.toFixed(1));
     meta.appendChild(score);
     if (e.aux) { meta.appendChild(document.createTextNode(" ")); meta.appendChild(el("span", "aux", e.aux)); }
+    if (e.reliability !== null && e.reliability !== undefined) {
+      meta.appendChild(document.createTextNode(" "));
+      meta.appendChild(el("span", "reliability", "reliability " + e.reliability.toFixed(2)));
+    }
     li.appendChild(meta);
     li.appendChild(el("blockquote", "evidence", (e.evidence || {}).text || ""));
     var src = el("div", "src");
