@@ -141,6 +141,16 @@ def test_no_event_is_added_for_declining_to_comment(rules_only):
         assert [e.type for e in events] == found, text
 
 
+def test_no_event_is_added_inside_a_whether_clause_which_leaves_the_act_open(rules_only):
+    models = hand_models({"v:ask": {"REQUEST": 8.0}}, keep=0.0)
+    for text, found in (("The minister would not say whether Peru had asked Chile for help.", []),
+                        ("Reporters described how Peru asked Chile for help.", ["REQUEST"]),
+                        ("Peru asked Chile for help.", ["REQUEST"])):
+        work = run_rules(rules_only, text)
+        events = recode(work.parsed, work.extraction.mentions, work.document, [], rules_only.codebook, models)
+        assert [e.type for e in events] == found, text
+
+
 def test_model_event_takes_the_date_the_sentence_states(rules_only):
     work = run_rules(rules_only, "Ghana berated Togo on Tuesday over the border dispute.")
     events = recode(work.parsed, work.extraction.mentions, work.document, [], rules_only.codebook,

@@ -118,6 +118,7 @@ class ModalitySpec(Strict):
     likeness_words: Words
     proposal_nouns: Words
     question_marks: Words
+    open_question_marks: Words = []
     joint_markers: Words
 
 

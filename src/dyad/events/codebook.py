@@ -80,6 +80,7 @@ class Modality:
     proposal_nouns: frozenset[str]
     question_marks: frozenset[str]
     joint_markers: frozenset[str]
+    open_question_marks: frozenset[str] = frozenset()
     nominalisations: dict[str, str] = field(default_factory=dict)  # noun -> the verb it is made from
 
 

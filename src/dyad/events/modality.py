@@ -46,9 +46,10 @@ def only_declines_to_speak(tok: Token, cb: Codebook) -> bool:
     return bool(comps) and all(c.lemma_.lower() in cb.modality.no_event_complements for c in comps)
 
 
-def is_question(tok: Token, cb: Codebook) -> bool:
-    """Inside "whether ...", "how ...", "if ...": the text asks or supposes rather than reports."""
-    marks = cb.modality.question_marks
+def is_question(tok: Token, cb: Codebook, marks: frozenset[str] | None = None) -> bool:
+    """Inside "whether ...", "how ...", "if ...": the text asks or supposes rather than reports (`marks`: only
+    clauses these words open)."""
+    marks = cb.modality.question_marks if marks is None else marks
     for node in [tok, *tok.ancestors]:
         if node.dep_ in ("ccomp", "advcl", "xcomp", "pcomp", "csubj") or node.i == tok.i:
             if any(c.dep_ in ("mark", "advmod") and c.lower_ in marks and c.i < node.i for c in node.children):

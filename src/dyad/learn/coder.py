@@ -28,6 +28,7 @@ from ..events.matching import object_matches
 from ..events.modality import (
     commitment_rule,
     committed_type,
+    is_question,
     modality,
     only_declines_to_speak,
     predicate_modality,
@@ -148,6 +149,8 @@ def _new_events(view: Sentence, proba, discourse: Discourse, models: Models, cod
             continue  # no word of the sentence speaks for the type by itself: diffuse evidence
         if only_declines_to_speak(trigger, codebook):
             continue  # "refused to comment": no act, as the rules stage reads it
+        if is_question(trigger, codebook, codebook.modality.open_question_marks):
+            continue  # "did not answer whether Iran had asked": neither told nor denied
         actors, recipients = _roles(view, discourse, plover_type, trigger, models, codebook)
         if actors or recipients:
             out.append(_event(view, plover_type, float(proba[k]), trigger, actors, recipients, codebook, models,
