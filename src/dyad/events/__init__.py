@@ -5,6 +5,7 @@ with the words it came from, and its auxiliary mode (future, hypothetical, negat
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import replace
 from datetime import date as Date
 
@@ -346,8 +347,11 @@ def deduplicate(events: list[Event], parsed: list[Parsed]) -> list[Event]:
     segment kind read again from the parse. The events kept stay in reading order, as given."""
     lemmas: dict[str, str] = {}
     kinds: dict[str, str] = {}
+    parts = sorted(parsed, key=lambda p: p.segment.start)
+    starts = [p.segment.start for p in parts]
     for event in events:
-        part = next((p for p in parsed if p.segment.start <= event.evidence["start"] < p.segment.end), None)
+        at = bisect_right(starts, event.evidence["start"]) - 1  # the segment the evidence starts in
+        part = parts[at] if at >= 0 and event.evidence["start"] < parts[at].segment.end else None
         if part is None:
             continue
         kinds[event.event_id] = part.segment.kind
