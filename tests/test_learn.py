@@ -280,7 +280,7 @@ def test_acceptance_features_say_how_sure_the_models_are_of_an_event(rules_only)
     work = run_rules(rules_only, "Ghana berated Togo over the border dispute.")
     models = hand_models({"v:berate": {"ACCUSE": 8.0}})
     [(event, feats, by_model)] = list(coded_events(work.parsed, work.extraction.mentions, work.document, [],
-                                                   rules_only.codebook, models, features_for="all"))
+                                                   rules_only.codebook, models, with_features=True))
     assert by_model and event.type == "ACCUSE"
     assert {"origin:model", "type:ACCUSE", "p>=0.9", "recipient:True", "local:2", "rank:0"} <= set(feats)
     assert "source>=0.5" in feats and "target>=0.5" in feats

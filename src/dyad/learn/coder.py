@@ -69,7 +69,7 @@ def recode(parsed, mentions: list[Mention], document: Document, events: list[Eve
     bar = models.thresholds.get("accept", 0.0)
     chosen = []
     for event, feats, made_by_model in coded_events(parsed, mentions, document, events, codebook, models,
-                                                    features_for="all" if models.accept is not None else None):
+                                                    with_features=models.accept is not None):
         reliability = float(models.accept.proba(feats)[0]) if feats is not None else None
         if made_by_model and reliability is not None and reliability < bar:
             continue
@@ -79,11 +79,10 @@ def recode(parsed, mentions: list[Mention], document: Document, events: list[Eve
 
 
 def coded_events(parsed, mentions: list[Mention], document: Document, events: list[Event], codebook,
-                 models: Models, features_for: str | None = None):
+                 models: Models, with_features: bool = False):
     """(event, acceptance features or None, made by the model) for each rule event the type model does not
-    reject (`keep`) and each event it adds. Features are computed for the events the model made
-    (`features_for="model"`: only those are ever dropped by the acceptance model, the codebook's stay) or for
-    all (`"all"`: training); rule events outside every sentence pass with none."""
+    reject (`keep`) and each event it adds. With `with_features` every event a sentence holds gets its
+    acceptance features (its `reliability`, and training); rule events outside every sentence pass with none."""
     th = models.thresholds
     seen: set[int] = set()  # ids of the rule events some sentence holds; the others are kept untouched
     views = sentences_of(parsed, mentions, events)
@@ -102,9 +101,8 @@ def coded_events(parsed, mentions: list[Mention], document: Document, events: li
         new = _new_events(view, proba, discourse, models, codebook, document, previous, n_added)
         n_added += len(new)
         for event, made_by_model in here + [(e, True) for e in new]:
-            wanted = features_for == "all" or (features_for == "model" and made_by_model)
             feats = _acceptance_features(event, view, proba, discourse, models, codebook, made_by_model) \
-                if wanted else None
+                if with_features else None
             yield event, feats, made_by_model
         previous = view
     for event in events:

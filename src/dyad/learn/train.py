@@ -569,7 +569,7 @@ def acceptance_examples(item: Item, fit: tuple, codebook, scorer) -> tuple[list[
     without it: its acceptance features, and 1 when the seed scorer matches it to a gold event."""
     models = with_thresholds(fit[:2], CANDIDATES)
     coded = [(e, f) for e, f, _ in coded_events(item.parsed, item.mentions, item.document, list(item.events),
-                                                 codebook, models, features_for="all") if f is not None]
+                                                 codebook, models, with_features=True) if f is not None]
     preds = [as_export(e) for e, _ in coded]
     right = {id(p) for _, p in scorer.match_events(preds, item.rows)}
     return [f for _, f in coded], [int(id(p) in right) for p in preds]
