@@ -278,3 +278,18 @@ def test_a_party_adjective_names_its_actor_in_lower_case_before_a_party_noun(res
 def test_a_party_adjective_before_a_place_or_a_thing_names_no_one(resolve_with_people):
     mentions = resolve_with_people("Aid reached western Mosul, and western wheat prices fell in Lima.")
     assert "WST" not in {m.actor.code for m in mentions}
+
+
+@pytest.mark.parametrize("text, title, subject", [
+    ("In a telephone call to the Chilean president, Lula said the trade pact would stand.", "Chilean president", "Lula"),
+    ("After talks with the Kenyan president, Abiy Ahmed said the port deal was close.", "Kenyan president", "Abiy Ahmed"),
+])
+def test_a_title_closing_a_fronted_phrase_is_not_joined_to_the_subject_after_the_comma(resolve, text, title, subject):
+    mentions = resolve(text)
+    assert find(mentions, title).actor.code != find(mentions, subject).actor.code
+
+
+def test_a_title_with_its_name_in_apposition_stays_one_mention(resolve):
+    m = find(resolve("The Japanese prime minister, Shigeru Ishiba, said the plan would stay."),
+             "Japanese prime minister, Shigeru Ishiba")
+    assert m.actor.code == "JPN"

@@ -121,6 +121,20 @@ def test_directed_events(code, text, plover_type, actor, recipient):
     assert event.evidence["text"] == text and event.evidence["start"] == 0 and event.evidence["end"] == len(text)
 
 
+@pytest.mark.parametrize("text, recipient", [
+    ("In a telephone call to Kishida, Scholz said the trade plan would stay.", "JPN"),
+    ("Macron made a video call to the Nigerian president on Monday.", "NGA"),
+])
+def test_a_call_made_to_someone_is_a_consultation_with_them(code, text, recipient):
+    event = only(code(text), "CONSULT")
+    assert codes(event.recipients) == [recipient] and event.mode == "phone"
+
+
+def test_a_call_to_act_stays_an_appeal(code):
+    event = only(code("Brazil issued a call to both parties to end the fighting."), "REQUEST")
+    assert codes(event.actors) == ["BRA"]
+
+
 @pytest.mark.parametrize("text, plover_type", [
     ("Vietnam deployed warships near the disputed islands.", "MOBILIZE"),
     ("Australia and Japan launched joint naval exercises off Darwin.", "COOPERATE"),

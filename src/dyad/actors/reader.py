@@ -422,7 +422,10 @@ class SentenceReader:
         return j
 
     def _attach_names(self, cand: Candidate) -> None:
-        i = cand.end + (1 if self.words[cand.end:cand.end + 1] == [","] else 0)
+        comma = self.words[cand.end:cand.end + 1] == [","]
+        i = cand.end + (1 if comma else 0)
+        if comma and self._opens_main_clause(cand, i):
+            i = len(self.tokens)
         while i < len(self.tokens) and (name_end := self.name_at(i)) and not any(self.taken[i:name_end]):
             cand.names.append((i, name_end))
             cand.end = name_end
@@ -434,6 +437,14 @@ class SentenceReader:
         if cand.names and not cand.plural and self.words[cand.end:cand.end + 1] == [","] \
                 and self.words[cand.start - 1:cand.start] == [","]:
             pass  # a name between commas keeps its commas outside the mention
+
+    def _opens_main_clause(self, cand: Candidate, i: int) -> bool:
+        """ "In a call to the Japanese prime minister, Albanese said ...": the title closes a fronted phrase and
+        the word after the comma is the subject of the main clause, not the title's name."""
+        title_root, word = self.sent[cand.start:cand.end].root, self.tokens[i]
+        while word.dep_ in ("compound", "flat") and word.head.i > word.i:  # "Abiy Ahmed": the name's head word
+            word = word.head
+        return title_root.dep_ in ("pobj", "pcomp") and word.dep_ in ("nsubj", "nsubjpass")
 
     def _attach_name_before(self, cand: Candidate) -> None:
         """ "Ali Akbar Ahmadian, secretary of ..." : a name, a comma, then the title (a few modifiers allowed)."""
