@@ -293,3 +293,13 @@ def test_a_title_with_its_name_in_apposition_stays_one_mention(resolve):
     m = find(resolve("The Japanese prime minister, Shigeru Ishiba, said the plan would stay."),
              "Japanese prime minister, Shigeru Ishiba")
     assert m.actor.code == "JPN"
+
+
+@pytest.mark.parametrize("text, name, code", [
+    ("The White Helmets accused Moscow of striking a clinic in Idlib.", "White Helmets", "WHITE-HELMETS"),
+    ("Save the Children urged Kenya to reopen the camp schools.", "Save the Children", "SAVE-THE-CHILDREN"),
+    ("The IRC said Sudan had blocked its convoys.", "IRC", "IRC"),
+    ("Unicef warned that Yemen faced a cholera surge.", "Unicef", "UNICEF"),
+])
+def test_aid_and_rescue_organisations_are_their_own_parties_not_a_state(resolve, text, name, code):
+    assert find(resolve(text), name).actor.code == code
