@@ -444,7 +444,9 @@ class SentenceReader:
         title_root, word = self.sent[cand.start:cand.end].root, self.tokens[i]
         while word.dep_ in ("compound", "flat") and word.head.i > word.i:  # "Abiy Ahmed": the name's head word
             word = word.head
-        return title_root.dep_ in ("pobj", "pcomp") and word.dep_ in ("nsubj", "nsubjpass")
+        after = word.i - self.sent.start + 1  # "the defence secretary, Jim Mattis, Trump said": a name between commas
+        closed = self.words[after:after + 1] == [","]
+        return title_root.dep_ in ("pobj", "pcomp") and word.dep_ in ("nsubj", "nsubjpass") and not closed
 
     def _attach_name_before(self, cand: Candidate) -> None:
         """ "Ali Akbar Ahmadian, secretary of ..." : a name, a comma, then the title (a few modifiers allowed)."""
