@@ -127,3 +127,10 @@ def test_reading_commands_without_a_database_say_what_to_do(cli, tmp_path):
         assert result.exit_code == 1
         assert "dyad ingest" in result.output
     assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_the_events_table_marks_a_party_its_sentence_does_not_name():
+    from dyad.cli.events import dyad_label
+    row = {"actors": [{"code": "PAK"}], "recipients": [{"code": "IND"}], "from_context": ["IND"]}
+    assert dyad_label(row) == "PAK → IND (context)"
+    assert dyad_label({**row, "from_context": []}) == "PAK → IND"

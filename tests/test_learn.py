@@ -77,6 +77,17 @@ def test_model_adds_an_event_no_rule_found_with_roles_from_the_parse(rules_only)
     assert event.date == "2025-05-02" and event.date_text is None  # news of the day: the publication date
 
 
+def test_a_party_the_sentence_does_not_name_is_marked_as_taken_from_the_context(rules_only):
+    text = "Ghana berated Togo over the border dispute.\n\nThe minister later lashed out at the delegation."
+    work = run_rules(rules_only, text)
+    models = hand_models({"v:berate": {"ACCUSE": 8.0}, "v:lash": {"THREATEN": 8.0}}, source=0.0, target=0.0)
+    first, second = recode(work.parsed, work.extraction.mentions, work.document, [], rules_only.codebook, models)
+    assert [(a.code, a.inferred) for a in first.actors + first.recipients] == [("GHA", False), ("TGO", False)]
+    assert second.evidence["start"] > first.evidence["end"]
+    assert {a.code for a in second.actors + second.recipients} == {"GHA", "TGO"}
+    assert all(a.inferred for a in second.actors + second.recipients), "named only in the sentence before"
+
+
 def test_an_added_event_takes_the_contexts_the_context_model_is_sure_of(rules_only):
     text = "Ghana berated Togo over the border dispute."
     work = run_rules(rules_only, text)

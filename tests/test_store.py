@@ -124,3 +124,15 @@ def test_a_failed_story_link_stores_nothing_of_the_new_version(filled_store, mon
         store.save(extraction)
     assert store.stored_hash("d1") == old_hash  # the old version, whole, and the new one can be retried
     assert len([e for e in store.events() if e["doc_id"] == "d1"]) == 2
+
+
+def test_an_event_lists_the_parties_its_sentence_does_not_name_and_its_actors_keep_the_public_keys(tmp_path):
+    extraction = make_extraction("d1")
+    agreed = extraction.events[1]  # "They agreed ...": South Korea taken from the sentence before
+    extraction.events[1] = dataclasses.replace(agreed, recipients=[dataclasses.replace(agreed.recipients[0],
+                                                                                        inferred=True)])
+    with Store(tmp_path / "s.duckdb") as store:
+        store.save(extraction)
+        met, agreed = store.events()
+    assert met["from_context"] == [] and agreed["from_context"] == ["KOR"]
+    assert all(set(a) == {"text", "name", "code", "sector", "actor_id"} for a in agreed["actors"] + agreed["recipients"])

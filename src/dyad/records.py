@@ -48,6 +48,9 @@ class ActorRef:
     sector: str | None = None  # PLOVER sector of the person or body: GOV, MIL, ...
     actor_id: str | None = None  # stable across documents: "state:RUS", "org:BRICS", "person:vladimir-putin"
     kind: str = "state"  # state | organization | person | group
+    # not named in the event's sentence: the learned stage took it from the sentence before or from the
+    # article's most mentioned actors (the export lists such parties' codes as the event's `from_context`)
+    inferred: bool = False
 
 
 @dataclass

@@ -417,9 +417,12 @@ def _pick(actor: dict | None, keys: tuple[str, ...]) -> dict | None:
 
 
 def export_event(row: dict[str, Any]) -> dict[str, Any]:
-    """An events row in the export schema (actor refs reduced to their public keys)."""
+    """An events row in the export schema (actor refs reduced to their public keys), with `from_context`: the
+    codes of the parties its sentence does not name, which the learned stage took from the text around it."""
+    parties = (row["actors"] or []) + (row["recipients"] or [])
     return {**row, "actors": [_pick(a, ACTOR_KEYS) for a in row["actors"] or []],
-            "recipients": [_pick(a, ACTOR_KEYS) for a in row["recipients"] or []]}
+            "recipients": [_pick(a, ACTOR_KEYS) for a in row["recipients"] or []],
+            "from_context": sorted({a.get("code") or a.get("name") for a in parties if a.get("inferred")})}
 
 
 def export_quote(row: dict[str, Any]) -> dict[str, Any]:

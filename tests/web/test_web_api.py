@@ -110,6 +110,16 @@ def test_event_by_id_carries_its_document(client):
     assert event["document"]["title"]
 
 
+def test_a_party_its_sentence_does_not_name_is_listed_and_marked_on_the_pages(client):
+    events = get(client, f"/api/events?limit={MAX_LIMIT}")["items"]
+    inferred = [e for e in events if e["from_context"]]
+    assert inferred, "the example corpus has replies whose other side is named only in the sentence before"
+    for e in events:
+        assert set(e["from_context"]) <= {a["code"] or a["name"] for a in e["actors"] + e["recipients"]}
+    page = client.get(f"/document/{inferred[0]['doc_id']}").text
+    assert 'class="context"' in page and "taken from the text around it" in page
+
+
 def test_actors_list_and_one_actor_with_offices_and_counts(client):
     actors = get(client, "/api/actors?limit=100")
     assert actors["total"] == len(actors["items"])

@@ -111,6 +111,18 @@ def test_a_reliability_bar_narrows_the_dyad_page_and_the_events_it_lists(live_se
     _no_script_errors(page)
 
 
+def test_the_dyad_pages_events_mark_a_party_their_sentence_does_not_name(live_server, page):
+    events = _api(live_server, "/api/events?limit=200")["items"]
+    inferred = next(e for e in events if e["from_context"] and len(e["date"] or "") >= 7
+                    and {a["code"] for a in e["actors"] + e["recipients"]} == {"IND", "PAK"})
+    _open(page, live_server + "/dyad/IND/PAK?freq=month")
+    page.locator(f"a.period-link[data-period='{inferred['date'][:7]}']").click()
+    page.locator("#period-events li.event").first.wait_for()
+    metas = page.locator("#period-events li.event .meta").all_inner_texts()
+    assert any(f"{inferred['from_context'][0]} (context)" in m for m in metas), metas
+    _no_script_errors(page)
+
+
 def test_evidence_link_highlights_the_events_sentence(live_server, page, screenshot_dir):
     _open(page, live_server + "/dyad/IND/PAK")
     page.locator("a.period-link").first.click()

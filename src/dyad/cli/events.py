@@ -56,8 +56,14 @@ def actor_label(actor: dict) -> str:
 
 
 def dyad_label(row: dict) -> str:
-    actors = ", ".join(actor_label(a) for a in row["actors"])
-    recipients = ", ".join(actor_label(a) for a in row["recipients"])
+    """ "RUS, IRN → WST (context)": a party the sentence does not name is marked as taken from the context."""
+    inferred = set(row.get("from_context") or [])
+
+    def label(actor: dict) -> str:
+        text = actor_label(actor)
+        return f"{text} (context)" if text in inferred else text
+    actors = ", ".join(label(a) for a in row["actors"])
+    recipients = ", ".join(label(a) for a in row["recipients"])
     return f"{actors} → {recipients}" if recipients else actors
 
 

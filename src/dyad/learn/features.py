@@ -7,7 +7,7 @@ sentence for the event-type model, one per (sentence, event type, mention) for t
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spacy.tokens import Span, Token
@@ -202,7 +202,7 @@ def candidates(view: Sentence, discourse: Discourse) -> list[Candidate]:
             out.setdefault(code, Candidate(code, _ref_with_code(p.mention, code), p))
     for code in list(discourse.previous) + list(discourse.ranks):
         if code not in out and code in discourse.refs:
-            out[code] = Candidate(code, discourse.refs[code], None)
+            out[code] = Candidate(code, replace(discourse.refs[code], inferred=True), None)
     return list(out.values())
 
 

@@ -130,8 +130,12 @@
     }).catch(function (err) { hint.textContent = "Could not load the events: " + err; });
   }
 
-  function partyText(parties) {
-    return parties.map(function (a) { return a.code || a.name || a.text; }).join(", ");
+  // a party the sentence does not name (taken from the text around it) is marked "(context)"
+  function partyText(parties, fromContext) {
+    return parties.map(function (a) {
+      var label = a.code || a.name || a.text;
+      return (fromContext || []).indexOf(a.code || a.name) >= 0 ? label + " (context)" : label;
+    }).join(", ");
   }
 
   function eventItem(e) {
@@ -140,8 +144,8 @@
     meta.appendChild(el("span", "date", e.date || "undated"));
     meta.appendChild(document.createTextNode(" "));
     meta.appendChild(el("span", "type t-" + e.type, e.type));
-    meta.appendChild(document.createTextNode(" " + partyText(e.actors) +
-      (e.recipients.length ? " → " + partyText(e.recipients) : "") + " "));
+    meta.appendChild(document.createTextNode(" " + partyText(e.actors, e.from_context) +
+      (e.recipients.length ? " → " + partyText(e.recipients, e.from_context) : "") + " "));
     var score = el("span", "score " + (e.score > 0 ? "pos" : (e.score < 0 ? "neg" : "")),
                    e.score === null ? "–" : (e.score > 0 ? "+" : "") + e.score.toFixed(1));
     meta.appendChild(score);
