@@ -307,3 +307,18 @@ def test_a_title_with_its_name_in_apposition_stays_one_mention(resolve, text, me
 ])
 def test_aid_and_rescue_organisations_are_their_own_parties_not_a_state(resolve, text, name, code):
     assert find(resolve(text), name).actor.code == code
+
+
+@pytest.mark.parametrize("text, name, code", [
+    ("Fano militias attacked federal troops near Gondar on Sunday.", "Fano militias", "FANO"),
+    ("The Arakan Army captured a border post in Rakhine.", "Arakan Army", "ARAKAN-ARMY"),
+    ("Brics leaders urged the IMF to reform its quotas.", "Brics leaders", "BRICS"),
+    ("The Quad condemned the missile test.", "The Quad", "QUAD"),
+    ("Isis-K claimed the bombing in Kabul.", "Isis-K", "ISIS-K"),
+])
+def test_armed_groups_and_blocs_beyond_the_middle_east_are_their_own_parties(resolve, text, name, code):
+    assert find(resolve(text), name).actor.code == code
+
+
+def test_a_word_that_is_also_a_blocs_nickname_is_no_party_on_its_own(resolve):
+    assert [m.text for m in resolve("Quad bikes were seized by Greek police at the border.")] == ["Greek police"]
