@@ -50,6 +50,20 @@ def test_reingest_changes_nothing(cli, write, tmp_path):
     assert counts(db) == before
 
 
+def test_after_an_upgrade_reingesting_extracts_again_without_duplicating(cli, write, tmp_path, monkeypatch):
+    import dyad.ingest
+    write("in/a.txt", ARTICLE)
+    db = tmp_path / "t.duckdb"
+    assert cli("ingest", tmp_path / "in", "--db", db).exit_code == 0
+    before = counts(db)
+    monkeypatch.setattr(dyad.ingest, "extraction_fingerprint", lambda: "another dyad")  # new code, model or data
+    again = cli("ingest", tmp_path / "in", "--db", db)
+    assert again.exit_code == 0, again.output
+    unchanged_row = next(l for l in again.output.splitlines() if "documents unchanged" in l)
+    assert unchanged_row.split("│")[2].strip() == "0"
+    assert counts(db) == before
+
+
 def test_changed_document_is_replaced(cli, write, tmp_path):
     path = write("in/a.txt", ARTICLE)
     db = tmp_path / "t.duckdb"

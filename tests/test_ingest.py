@@ -163,6 +163,28 @@ def test_content_hash_follows_text_and_metadata():
     assert content_hash(base) == content_hash(Document(id="a", text="Some text.", title="T", published="2025-01-01"))
 
 
+def test_content_hash_follows_the_extraction_too(monkeypatch):
+    import dyad.ingest
+    document = Document(id="a", text="Some text.", title="T", published="2025-01-01")
+    before = content_hash(document)
+    monkeypatch.setattr(dyad.ingest, "extraction_fingerprint", lambda: "another dyad")
+    assert content_hash(document) != before
+
+
+def test_the_extraction_fingerprint_follows_the_files_a_setting_names(tmp_path, monkeypatch):
+    from dyad.ingest import extraction_fingerprint
+    codebook = tmp_path / "mine.yaml"
+    codebook.write_text("verbs: []\n")
+    monkeypatch.setenv("DYAD_CODEBOOK", str(codebook))
+    extraction_fingerprint.cache_clear()
+    first = extraction_fingerprint()
+    codebook.write_text("verbs: [{id: mine.scold, lemma: scold, type: ACCUSE}]\n")
+    extraction_fingerprint.cache_clear()
+    assert extraction_fingerprint() != first
+    monkeypatch.delenv("DYAD_CODEBOOK")
+    extraction_fingerprint.cache_clear()
+
+
 def test_iso_date_accepts_dates_and_timestamps_only():
     assert iso_date("2024-10-23") == "2024-10-23"
     assert iso_date("2024-10-23T08:15:00+03:00") == "2024-10-23"

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import functools
 import hashlib
+import importlib.metadata
 import json
 import os
 import re
@@ -31,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .dates import latest_explicit_date
 from .records import Document, Problem
 
@@ -491,10 +494,48 @@ def _latest_explicit_date(text: str) -> str | None:
 
 
 def content_hash(document: Document) -> str:
-    """Changes when the text or any metadata that alters the extraction (title, date, outlet, url) changes."""
-    key = json.dumps([document.text, document.title, document.published, document.outlet, document.url],
-                     ensure_ascii=False)
+    """Changes when the text or any metadata that alters the extraction (title, date, outlet, url) changes, or
+    the extraction itself (`extraction_fingerprint`): a document stored by another dyad is extracted again."""
+    key = json.dumps([document.text, document.title, document.published, document.outlet, document.url,
+                      extraction_fingerprint()], ensure_ascii=False)
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+# The settings that name other data files or models than the packaged ones.
+EXTRACTION_SETTINGS = ("DYAD_CODEBOOK", "DYAD_CODER_MODEL", "DYAD_ACTORS", "DYAD_SPACY_MODEL")
+
+
+@functools.lru_cache(maxsize=None)
+def extraction_fingerprint() -> str:
+    """What makes dyad's extraction what it is: its version, code and data files, the files and model its
+    settings name instead, and the installed spaCy model's version. After an upgrade (a new model, codebook or
+    actor file) re-ingesting a folder re-extracts its documents instead of keeping what the old dyad coded."""
+    digest = hashlib.sha256(__version__.encode("utf-8"))
+    package = Path(__file__).resolve().parent
+    files = sorted(p for p in package.rglob("*") if p.is_file() and p.suffix not in (".pyc",)
+                   and "__pycache__" not in p.parts)
+    for name in EXTRACTION_SETTINGS:
+        value = os.environ.get(name, "")
+        digest.update(f"{name}={value}".encode("utf-8"))
+        if value and Path(value).is_file():
+            files.append(Path(value))
+    for path in files:
+        digest.update(str(path.relative_to(package) if path.is_relative_to(package) else path).encode("utf-8"))
+        digest.update(path.read_bytes())
+    digest.update(_spacy_model_version().encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _spacy_model_version() -> str:
+    from .nlp import model_name
+    try:
+        name = model_name()
+    except RuntimeError:  # no pipeline installed: extraction says so itself
+        return "no spaCy model"
+    try:
+        return f"{name} {importlib.metadata.version(name)}"
+    except importlib.metadata.PackageNotFoundError:
+        return name
 
 
 def iso_date(value: Any) -> str | None:
