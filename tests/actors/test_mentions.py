@@ -289,6 +289,10 @@ def test_a_title_closing_a_fronted_phrase_is_not_joined_to_the_subject_after_the
     assert find(mentions, title).actor.code != find(mentions, subject).actor.code
 
 
+def test_a_title_and_a_comma_that_end_the_text_are_read_without_a_name(resolve):
+    assert find(resolve("He spoke to the Japanese prime minister,"), "Japanese prime minister").actor.code == "JPN"
+
+
 @pytest.mark.parametrize("text, mention", [
     ("The Japanese prime minister, Shigeru Ishiba, said the plan would stay.", "Japanese prime minister, Shigeru Ishiba"),
     # the parser reads "Luis Pardo" as the subject here; the comma after the name closes an apposition

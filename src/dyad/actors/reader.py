@@ -425,7 +425,7 @@ class SentenceReader:
         comma = self.words[cand.end:cand.end + 1] == [","]
         i = cand.end + (1 if comma else 0)
         if comma and self._opens_main_clause(cand, i):
-            i = len(self.tokens)
+            i = len(self.tokens)  # no name follows the title: the main clause does
         while i < len(self.tokens) and (name_end := self.name_at(i)) and not any(self.taken[i:name_end]):
             cand.names.append((i, name_end))
             cand.end = name_end
@@ -441,6 +441,8 @@ class SentenceReader:
     def _opens_main_clause(self, cand: Candidate, i: int) -> bool:
         """ "In a call to the Japanese prime minister, Albanese said ...": the title closes a fronted phrase and
         the word after the comma is the subject of the main clause, not the title's name."""
+        if i >= len(self.tokens):  # the comma ends the sentence
+            return False
         title_root, word = self.sent[cand.start:cand.end].root, self.tokens[i]
         while word.dep_ in ("compound", "flat") and word.head.i > word.i:  # "Abiy Ahmed": the name's head word
             word = word.head
