@@ -171,17 +171,18 @@ def test_content_hash_follows_the_extraction_too(monkeypatch):
     assert content_hash(document) != before
 
 
-def test_the_extraction_fingerprint_follows_the_files_a_setting_names(tmp_path, monkeypatch):
+@pytest.mark.parametrize("setting", ["DYAD_CODEBOOK", "DYAD_ACTORS"])
+def test_the_extraction_fingerprint_follows_the_files_a_setting_names(tmp_path, monkeypatch, setting):
     from dyad.ingest import extraction_fingerprint
-    codebook = tmp_path / "mine.yaml"
-    codebook.write_text("verbs: []\n")
-    monkeypatch.setenv("DYAD_CODEBOOK", str(codebook))
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("verbs: []\n")
+    monkeypatch.setenv(setting, str(mine))
     extraction_fingerprint.cache_clear()
     first = extraction_fingerprint()
-    codebook.write_text("verbs: [{id: mine.scold, lemma: scold, type: ACCUSE}]\n")
+    mine.write_text("verbs: [{id: mine.scold, lemma: scold, type: ACCUSE}]\n")
     extraction_fingerprint.cache_clear()
     assert extraction_fingerprint() != first
-    monkeypatch.delenv("DYAD_CODEBOOK")
+    monkeypatch.delenv(setting)
     extraction_fingerprint.cache_clear()
 
 

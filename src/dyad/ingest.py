@@ -501,29 +501,35 @@ def content_hash(document: Document) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-# The settings that name other data files or models than the packaged ones.
-EXTRACTION_SETTINGS = ("DYAD_CODEBOOK", "DYAD_CODER_MODEL", "DYAD_ACTORS", "DYAD_SPACY_MODEL")
-
-
 @functools.lru_cache(maxsize=None)
 def extraction_fingerprint() -> str:
-    """What makes dyad's extraction what it is: its version, code and data files, the files and model its
-    settings name instead, and the installed spaCy model's version. After an upgrade (a new model, codebook or
-    actor file) re-ingesting a folder re-extracts its documents instead of keeping what the old dyad coded."""
+    """What makes dyad's extraction what it is: its version, code and data files, the user's files read beside
+    them, and the spaCy model. After an upgrade (a new model, codebook or actor file) re-ingesting a folder
+    re-extracts its documents instead of keeping what the old dyad coded."""
     digest = hashlib.sha256(__version__.encode("utf-8"))
     package = Path(__file__).resolve().parent
     files = sorted(p for p in package.rglob("*") if p.is_file() and p.suffix not in (".pyc",)
                    and "__pycache__" not in p.parts)
-    for name in EXTRACTION_SETTINGS:
-        value = os.environ.get(name, "")
-        digest.update(f"{name}={value}".encode("utf-8"))
-        if value and Path(value).is_file():
-            files.append(Path(value))
     for path in files:
-        digest.update(str(path.relative_to(package) if path.is_relative_to(package) else path).encode("utf-8"))
+        digest.update(str(path.relative_to(package)).encode("utf-8"))
         digest.update(path.read_bytes())
+    for path in _user_files():
+        digest.update(str(path).encode("utf-8"))
+        if path.is_file():
+            digest.update(path.read_bytes())
     digest.update(_spacy_model_version().encode("utf-8"))
     return digest.hexdigest()
+
+
+def _user_files() -> list[Path]:
+    """The files read beside the packaged ones, found as the modules that read them find them: the user's actor
+    file (DYAD_ACTORS, or the default one when it exists), codebook (DYAD_CODEBOOK) and coder model
+    (DYAD_CODER_MODEL, else the packaged one)."""
+    from .actors.knowledge import user_file
+    from .learn.model import model_path
+    codebook = os.environ.get("DYAD_CODEBOOK")
+    found = [user_file("default"), Path(codebook).expanduser() if codebook else None, Path(str(model_path()))]
+    return [path for path in found if path is not None]
 
 
 def _spacy_model_version() -> str:
