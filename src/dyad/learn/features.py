@@ -162,7 +162,7 @@ def _clause_verb(tok: Token) -> Token | None:
 @dataclass
 class Discourse:
     """What the document says around a sentence: who it is about, who the sentence before named."""
-    refs: dict[str, ActorRef]  # code -> the first mention's actor
+    refs: dict[str, ActorRef]  # code -> the first mention's actor, marked as taken from the context when used
     ranks: dict[str, int]  # code -> 1 for the most mentioned code of the document, 2 for the next ...
     previous: list[str] = field(default_factory=list)  # codes the sentence before names
 
@@ -174,7 +174,8 @@ class Discourse:
             for p in view.placed:
                 for code in _mention_codes(p.mention):
                     counts[code] += 1
-                    refs.setdefault(code, _ref_with_code(p.mention, code))
+                    if code not in refs:
+                        refs[code] = replace(_ref_with_code(p.mention, code), inferred=True)
         ranks = {code: n for n, (code, _) in enumerate(counts.most_common(MAX_RANK), 1)}
         return cls(refs, ranks)
 
@@ -202,7 +203,7 @@ def candidates(view: Sentence, discourse: Discourse) -> list[Candidate]:
             out.setdefault(code, Candidate(code, _ref_with_code(p.mention, code), p))
     for code in list(discourse.previous) + list(discourse.ranks):
         if code not in out and code in discourse.refs:
-            out[code] = Candidate(code, replace(discourse.refs[code], inferred=True), None)
+            out[code] = Candidate(code, discourse.refs[code], None)
     return list(out.values())
 
 
